@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "mmscope",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "mmscope", targets: ["mmscope"]),
+    .library(name: "MMCore", targets: ["MMCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+  ],
+  targets: [
+    .target(
+      name: "MMCore",
+      dependencies: [.product(name: "DequeModule", package: "swift-collections")]
+    ),
+    .executableTarget(
+      name: "mmscope",
+      dependencies: [
+        "MMCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

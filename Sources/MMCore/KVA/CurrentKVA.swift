@@ -1,0 +1,229 @@
+/// Linux's KVA allocator as of v6.18: a global augmented free tree over [1, ULONG_MAX), per-node busy
+/// and lazy trees, per-node size-class pools, lazy freeing and purge. Value type: a copy is a snapshot.
+public struct CurrentKVA: Sendable {
+  public let config: KVAConfig
+  /// `free_vmap_area_root` + `free_vmap_area_list`.
+  public internal(set) var free = AreaTree(augmented: true)
+  public internal(set) var nodes: [VmapNode]
+  /// `vmap_lazy_nr`, in pages.
+  public internal(set) var lazyPages: UInt64 = 0
+  /// When false, reports carry the outcome only (no per-node steps): for benchmarks and bulk replays.
+  public var recordDetail = true
+
+  /// The starting state `vmap_init_free_space` builds: free gaps around the early busy areas.
+  public init(config: KVAConfig) {
+    self.config = config
+    nodes = (0..<config.vmapNodes).map { _ in VmapNode(withPools: config.vmapNodes > 1) }
+    var cursor = KernelConstants.kvaFirst
+    for busy in config.earlyBusy.sorted() where busy.end > busy.start && busy.start >= cursor {
+      if busy.start > cursor { _ = free.insert(free.makeNode(start: cursor, end: busy.start)) }
+      let n = config.nodeID(of: busy.start)
+      _ = nodes[n].busy.insert(nodes[n].busy.makeNode(start: busy.start, end: busy.end))
+      cursor = busy.end
+    }
+    if cursor < KernelConstants.kvaLast {
+      _ = free.insert(free.makeNode(start: cursor, end: KernelConstants.kvaLast))
+    }
+  }
+
+  // MARK: Allocation
+
+  /// `alloc_vmap_area()`: the node pool fast path, else the free-tree search, with one purge and retry
+  /// on failure. The area goes into the busy tree of the node its address belongs to.
+  public mutating func alloc(_ req: KVARequest) -> KVAReport {
+    var report = KVAReport(operation: .alloc)
+    if let err = req.validate() {
+      report.error = err
+      report.lazyPages = lazyPages
+      return report
+    }
+    var addr: UInt64? = nil
+    var vnTag: UInt32 = 0
+    let fullWindow = req.vstart == KernelConstants.vmallocStart && req.vend == KernelConstants.vmallocEnd
+    if fullWindow && config.vmapNodes > 1 {
+      let vn = req.cpu % config.vmapNodes
+      vnTag = UInt32(vn + 1)
+      report.vmapNode = vn
+      let (span, rotated) = nodes[vn].poolTake(size: req.size, align: req.align)
+      report.poolHeadRotated = rotated
+      if let span {
+        addr = span.start
+        report.poolHit = true
+      }
+    }
+    if addr == nil {
+      switch allocFromFreeTree(req, report: &report) {
+      case .success(let a):
+        addr = a
+      case .failure(let err):
+        report.firstAttemptError = err
+        report.purges.append(purge(fullDecay: true))
+        switch allocFromFreeTree(req, report: &report) {
+        case .success(let a): addr = a
+        case .failure(let err2): report.error = err2
+        }
+      }
+    }
+    if let addr {
+      let span = Span(addr, addr &+ req.size)
+      let n = config.nodeID(of: addr)
+      let id = nodes[n].busy.makeNode(start: span.start, end: span.end)
+      nodes[n].busy.setVnID(id, vnTag)
+      nodes[n].busy.setOwner(id, req.owner)
+      nodes[n].busy.insert(id)
+      report.area = span
+    }
+    report.lazyPages = lazyPages
+    return report
+  }
+
+  /// `__alloc_vmap_area()` + `va_alloc()`: search, check vend, clip.
+  mutating func allocFromFreeTree(_ req: KVARequest, report: inout KVAReport) -> Result<UInt64, KVAError> {
+    let page = KernelConstants.pageSize
+    let adjust = !(req.align <= page || req.vend &- req.vstart == req.size)
+    let record = recordDetail
+    if record {
+      free.logMaxChanges = true
+      free.maxLog.removeAll(keepingCapacity: true)
+    }
+    defer { if record { finishMaxLog(into: &report) } }
+    guard
+      let id = free.findLowestMatch(
+        size: req.size, align: req.align, vstart: req.vstart, adjustSearchSize: adjust,
+        steps: &report.search, visited: &report.visited, record: record)
+    else { return .failure(.noFit) }
+    let node = free[id]
+    let nva = KernelMath.alignUp(node.start > req.vstart ? node.start : req.vstart, req.align)
+    let (end, overflow) = nva.addingReportingOverflow(req.size)
+    if overflow || end > req.vend { return .failure(.beyondVend) }
+    report.chosenFree = Span(node.start, node.end)
+    report.fit = free.clip(id, nva: nva, size: req.size, changes: &report.freeTreeChanges, record: record)
+    return .success(nva)
+  }
+
+  /// Collapses the log of `subtree_max_size` writes into net changes per surviving node.
+  private mutating func finishMaxLog(into report: inout KVAReport) {
+    free.logMaxChanges = false
+    var seen = Set<NodeID>()
+    for (id, old) in free.maxLog where seen.insert(id).inserted {
+      let node = free[id]
+      // Released slots read as empty ranges; a linked node's first write replaces the 0 it starts with.
+      if node.end > node.start && node.subtreeMax != old {
+        report.maxChanges.append(MaxChange(area: Span(node.start, node.end), old: old, new: node.subtreeMax))
+      }
+    }
+    free.maxLog.removeAll(keepingCapacity: true)
+  }
+
+  // MARK: Free
+
+  /// `free_vmap_area_noflush()` reached through `find_unlink_vmap_area()`: the area leaves the busy tree
+  /// and waits, still reserved, in a lazy tree; crossing `lazy_max_pages()` runs the purge at once (the
+  /// kernel queues it as work).
+  public mutating func free(_ addr: UInt64) -> KVAReport {
+    var report = KVAReport(operation: .free)
+    guard let (n, id) = findBusy(containing: addr) else {
+      report.error = .notBusy(addr)
+      report.lazyPages = lazyPages
+      return report
+    }
+    let area = nodes[n].busy[id]
+    nodes[n].busy.unlink(id)
+    nodes[n].busy.releaseNode(id)
+    let span = Span(area.start, area.end)
+    report.area = span
+    report.interiorAddress = addr != area.start
+    lazyPages += span.size >> KernelConstants.pageShift
+    report.nrLazy = lazyPages
+    let lazyNode =
+      area.vnID != 0 && Int(area.vnID) <= config.vmapNodes ? Int(area.vnID) - 1 : config.nodeID(of: span.start)
+    report.vmapNode = area.vnID != 0 ? Int(area.vnID) - 1 : nil
+    let lid = nodes[lazyNode].lazy.makeNode(start: span.start, end: span.end)
+    nodes[lazyNode].lazy.setVnID(lid, area.vnID)
+    nodes[lazyNode].lazy.setOwner(lid, area.owner)
+    nodes[lazyNode].lazy.insert(lid)
+    report.lazyPages = lazyPages
+    if lazyPages > config.lazyMaxPages {
+      if recordDetail {
+        free.logMaxChanges = true
+        free.maxLog.removeAll(keepingCapacity: true)
+      }
+      report.purges.append(purge(fullDecay: false, changes: &report.freeTreeChanges))
+      if recordDetail { finishMaxLog(into: &report) }
+      report.lazyPages = lazyPages
+    }
+    return report
+  }
+
+  /// The busy area containing `addr`, searching from the address's node backwards as the kernel does.
+  public func findBusy(containing addr: UInt64) -> (node: Int, id: NodeID)? {
+    let count = config.vmapNodes
+    let j = config.nodeID(of: addr)
+    var i = j
+    repeat {
+      if let id = nodes[i].busy.find(containing: addr) { return (i, id) }
+      i = (i + count - 1) % count
+    } while i != j
+    return nil
+  }
+
+  // MARK: Purge
+
+  /// `__purge_vmap_area_lazy()`: decay every node's pools, detach every node's lazy areas, then per node
+  /// put each tagged area in its node's pool (unless `fullDecay`) and merge the rest into the free tree.
+  public mutating func purge(fullDecay: Bool) -> PurgeReport {
+    var ignored: [FreeTreeChange] = []
+    return purge(fullDecay: fullDecay, changes: &ignored)
+  }
+
+  mutating func purge(fullDecay: Bool, changes: inout [FreeTreeChange]) -> PurgeReport {
+    let record = recordDetail
+    var report = PurgeReport(
+      start: UInt64.max, end: 0, areas: 0, pages: 0, decayed: 0, pooled: 0, fullDecay: fullDecay, purged: [])
+    var purgeLists: [[AreaNode]] = Array(repeating: [], count: nodes.count)
+    for i in nodes.indices {
+      let decayed = nodes[i].poolDecay(full: fullDecay)
+      if !decayed.isEmpty {
+        report.decayed += decayed.count
+        // The decayed areas first coalesce among themselves, then go back in address order.
+        var local = AreaTree(augmented: false)
+        var none: [FreeTreeChange] = []
+        for span in decayed { _ = local.mergeOrAdd(start: span.start, end: span.end, changes: &none, record: false) }
+        for area in local.inOrder {
+          _ = free.mergeOrAdd(start: area.start, end: area.end, changes: &changes, record: record)
+        }
+      }
+      if !nodes[i].lazy.isEmpty {
+        let list = nodes[i].lazy.inOrder
+        nodes[i].lazy = AreaTree(augmented: false)
+        report.start = min(report.start, list[0].start)
+        report.end = max(report.end, list[list.count - 1].end)
+        purgeLists[i] = list
+      }
+    }
+    for i in nodes.indices where !purgeLists[i].isEmpty {
+      var toGlobal: [Span] = []
+      var pages: UInt64 = 0
+      for area in purgeLists[i] {
+        let span = Span(area.start, area.end)
+        pages += span.size >> KernelConstants.pageShift
+        report.areas += 1
+        if record { report.purged.append(span) }
+        let tagged = area.vnID != 0 && Int(area.vnID) <= config.vmapNodes
+        if tagged && !fullDecay && nodes[i].poolAdd(span) {
+          report.pooled += 1
+          continue
+        }
+        toGlobal.append(span)
+      }
+      report.pages += pages
+      lazyPages -= min(lazyPages, pages)
+      // Each area was pushed on the front of a local list, so they go back highest address first.
+      for span in toGlobal.reversed() {
+        _ = free.mergeOrAdd(start: span.start, end: span.end, changes: &changes, record: record)
+      }
+    }
+    if record { report.purged.sort() }
+    return report
+  }
+}
