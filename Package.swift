@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "mmscope", targets: ["mmscope"]),
     .library(name: "MMCore", targets: ["MMCore"]),
+    .library(name: "MMTrace", targets: ["MMTrace"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,10 +18,11 @@ let package = Package(
       name: "MMCore",
       dependencies: [.product(name: "DequeModule", package: "swift-collections")]
     ),
+    .target(name: "MMTrace", dependencies: ["MMCore"]),
     .executableTarget(
       name: "mmscope",
       dependencies: [
-        "MMCore",
+        "MMCore", "MMTrace",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -72,6 +72,7 @@ public struct CurrentKVA: Sendable {
       nodes[n].busy.setOwner(id, req.owner)
       nodes[n].busy.insert(id)
       report.area = span
+      report.owner = req.owner
     }
     report.lazyPages = lazyPages
     return report
@@ -133,6 +134,7 @@ public struct CurrentKVA: Sendable {
     let span = Span(area.start, area.end)
     report.area = span
     report.interiorAddress = addr != area.start
+    report.owner = area.owner
     lazyPages += span.size >> KernelConstants.pageShift
     report.nrLazy = lazyPages
     let lazyNode =

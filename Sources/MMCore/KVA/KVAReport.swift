@@ -169,6 +169,8 @@ public struct KVAReport: Sendable, Equatable {
   /// For a free: `vmap_lazy_nr` right after the area was counted, before any purge it triggered
   /// (the `nr_lazy` of the `free_vmap_area_noflush` event).
   public var nrLazy: UInt64 = 0
+  /// The owner index recorded on the allocated or freed area.
+  public var owner: UInt32 = 0
   /// The free was at an address inside the area rather than at its start.
   public var interiorAddress = false
 

@@ -47,6 +47,7 @@ public struct LegacyKVA: Sendable {
         busy.insert(id)
         freeCache = id
         report.area = Span(addr, addr + req.size)
+        report.owner = req.owner
         break
       }
       if purged {
@@ -145,6 +146,7 @@ public struct LegacyKVA: Sendable {
     let node = busy[id]
     busy.setLazyFree(id, true)
     report.area = Span(node.start, node.end)
+    report.owner = node.owner
     lazyPages += node.size >> KernelConstants.pageShift
     report.nrLazy = lazyPages
     if lazyPages > config.lazyMaxPages {

@@ -1,0 +1,83 @@
+/// What kind of user a busy area has, for colouring and for the inspector.
+public enum AreaKind: String, Sendable, Codable, CaseIterable {
+  case vmalloc, vmap, ioremap, module, stack
+  case progPack = "prog-pack"
+  case vmMapRam = "vm_map_ram"
+  case percpu
+  /// Present before a recorded trace began; nobody knows who owns it.
+  case unknown
+}
+
+/// How an operation names a busy area it frees: by address, or by the name its allocation was given.
+public enum AreaRef: Sendable, Equatable, Codable, CustomStringConvertible {
+  case address(UInt64)
+  case name(String)
+
+  public var description: String {
+    switch self {
+    case .address(let a): a.hex
+    case .name(let n): n
+    }
+  }
+}
+
+/// A `vmalloc()`-family request as a caller makes it: the size in bytes before page rounding and the
+/// guard page, as `__get_vm_area_node` receives it.
+public struct VmallocRequest: Sendable, Equatable, Codable {
+  public var size: UInt64
+  /// `vmalloc()` passes 1; `__vmalloc_node()` callers pass their own (thread stacks: THREAD_ALIGN).
+  public var align: UInt64
+  public var vstart: UInt64
+  public var vend: UInt64
+  /// `VM_NO_GUARD`: no trailing guard page.
+  public var noGuard: Bool
+  public var kind: AreaKind
+  public var cpu: Int
+  /// A name later operations can use instead of the address.
+  public var name: String?
+
+  public init(
+    size: UInt64, align: UInt64 = 1, vstart: UInt64 = KernelConstants.vmallocStart,
+    vend: UInt64 = KernelConstants.vmallocEnd, noGuard: Bool = false, kind: AreaKind = .vmalloc,
+    cpu: Int = 0, name: String? = nil
+  ) {
+    self.size = size
+    self.align = align
+    self.vstart = vstart
+    self.vend = vend
+    self.noGuard = noGuard
+    self.kind = kind
+    self.cpu = cpu
+    self.name = name
+  }
+
+  /// The `alloc_vmap_area` request this becomes: size page-aligned, `VM_IOREMAP`'s alignment rule,
+  /// then one guard page unless `noGuard`. Nil for a zero size (vmalloc returns NULL before that).
+  public func kvaRequest(owner: UInt32) -> KVARequest? {
+    let page = KernelConstants.pageSize
+    let (rounded, overflow) = size.addingReportingOverflow(page - 1)
+    let aligned = rounded & ~(page - 1)
+    if size == 0 || overflow || aligned == 0 { return nil }
+    var align = align
+    if kind == .ioremap {
+      // align = 1 << clamp(get_count_order(size), PAGE_SHIFT, IOREMAP_MAX_ORDER); x86-64 has PUD_SHIFT.
+      let order = aligned <= 1 ? 0 : 64 - (aligned - 1).leadingZeroBitCount
+      align = 1 << UInt64(min(max(order, Int(KernelConstants.pageShift)), 30))
+    }
+    let (withGuard, o2) = aligned.addingReportingOverflow(noGuard ? 0 : page)
+    if o2 { return nil }
+    return KVARequest(size: withGuard, align: align, vstart: vstart, vend: vend, cpu: cpu, owner: owner)
+  }
+}
+
+/// One step of the engine.
+public enum Operation: Sendable, Equatable, Codable {
+  /// `vmalloc()` and friends: size rounding and the guard page, then `alloc_vmap_area`.
+  case vmalloc(VmallocRequest)
+  /// `alloc_vmap_area()` with exactly this size (guard included), as the kernel's trace event shows it.
+  case allocVmapArea(KVARequest, kind: AreaKind, name: String?)
+  /// `vfree()`: unmap and free lazily.
+  case vfree(AreaRef, cpu: Int)
+  /// The lazy-purge work, run now.
+  case purge
+}

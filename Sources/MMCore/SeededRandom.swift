@@ -1,0 +1,20 @@
+/// SplitMix64: a small, fast generator whose sequence is fixed by its seed, so every scenario and
+/// randomized test replays exactly.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9e37_79b9_7f4a_7c15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+    return z ^ (z >> 31)
+  }
+
+  /// A value in `range`, like the kernel's `get_random_u32_inclusive`.
+  public mutating func inclusive(_ range: ClosedRange<UInt64>) -> UInt64 {
+    UInt64.random(in: range, using: &self)
+  }
+}

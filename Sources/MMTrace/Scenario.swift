@@ -1,0 +1,55 @@
+import MMCore
+
+/// Options a user can set for any scenario; nil keeps the scenario's own default.
+public struct ScenarioOptions: Sendable, Equatable {
+  public var seed: UInt64
+  /// Roughly how many operations (a scenario scales its loop count to it).
+  public var steps: Int?
+  public var cpus: Int?
+  /// `false` switches vmap nodes off (a single global node, as before v6.9).
+  public var vmapNodes: Bool?
+  public var policy: VmallocPolicy?
+
+  public init(
+    seed: UInt64 = 1, steps: Int? = nil, cpus: Int? = nil, vmapNodes: Bool? = nil, policy: VmallocPolicy? = nil
+  ) {
+    self.seed = seed
+    self.steps = steps
+    self.cpus = cpus
+    self.vmapNodes = vmapNodes
+    self.policy = policy
+  }
+}
+
+/// A built-in, seeded, deterministic workload.
+public struct Scenario: Sendable {
+  public var name: String
+  public var summary: String
+  /// The scenario's own machine: CPU count and whether vmap nodes are on.
+  public var defaultCPUs: Int
+  public var defaultVmapNodes: Bool
+  public var defaultSteps: Int
+  let generate: @Sendable (_ steps: Int, _ cpus: Int, _ rng: inout SeededRandom) -> ScriptBuilder
+
+  public init(
+    name: String, summary: String, cpus: Int = 1, vmapNodes: Bool = true, steps: Int = 0,
+    generate: @escaping @Sendable (_ steps: Int, _ cpus: Int, _ rng: inout SeededRandom) -> ScriptBuilder
+  ) {
+    self.name = name
+    self.summary = summary
+    defaultCPUs = cpus
+    defaultVmapNodes = vmapNodes
+    defaultSteps = steps
+    self.generate = generate
+  }
+
+  /// The machine and operations for these options.
+  public func script(_ options: ScenarioOptions = ScenarioOptions()) -> Script {
+    let cpus = options.cpus ?? defaultCPUs
+    let config = MachineConfig(
+      cpus: cpus, vmapNodes: options.vmapNodes ?? defaultVmapNodes, policy: options.policy ?? .current)
+    var rng = SeededRandom(seed: options.seed)
+    let builder = generate(options.steps ?? defaultSteps, cpus, &rng)
+    return Script(config: config, items: builder.items)
+  }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import MMCore
+
+/// The human-readable form of `mmscope stats`.
+public enum StatsTable {
+  public static func text(_ s: MachineStats, config: MachineConfig) -> String {
+    let v = s.vmalloc
+    let k = config.kva
+    let fits = FitType.allCases.map { "\($0.rawValue) \(v.fit[$0.rawValue] ?? 0)" }.joined(separator: "  ")
+    let rows: [(String, String)] = [
+      ("step", "\(s.step) of \(s.events)"),
+      ("machine", "\(k.cpus) CPU(s), \(k.vmapNodes) vmap node(s), \(k.policy.rawValue) allocator"),
+      ("allocations", "\(v.allocs) (failed \(v.failed), from pools \(v.poolHits))"),
+      ("fit types", fits),
+      ("frees", "\(v.frees)"),
+      ("purges", "\(v.purges) (\(v.purgedAreas) areas)"),
+      ("busy areas", "\(v.busyAreas)"),
+      ("lazy areas", "\(v.lazyAreas) (\(v.lazyPages) of \(k.lazyMaxPages) pages)"),
+      ("pooled areas", "\(v.pooledAreas)"),
+      ("free areas", "\(v.freeAreas), largest \(v.largestFree) bytes"),
+      ("nodes visited", "\(v.nodesVisited)"),
+      ("warnings", "\(s.warnings)"),
+    ]
+    let w = rows.map(\.0.count).max()!
+    return rows.map { $0.0.padding(toLength: w, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import MMCore
+import MMTrace
+
+/// Where the steps come from, and the machine options that override a scenario's own.
+struct SourceOptions: ParsableArguments {
+  @Option(name: .long, help: "A built-in scenario (see `mmscope scenarios`).")
+  var scenario: String
+
+  @Option(name: .long, help: "Seed for the scenario's random choices.")
+  var seed: UInt64 = 1
+
+  @Option(name: .long, help: "Roughly how many operations the scenario generates.")
+  var steps: Int?
+
+  @Option(name: .long, help: "Number of CPUs (sets lazy_max_pages() and, with vmap nodes, nr_vmap_nodes).")
+  var cpus: Int?
+
+  @Option(name: .long, help: "KVA allocator: current (augmented tree, v5.2+) or legacy (O(N) busy list, pre-5.2).")
+  var policy: VmallocPolicy?
+
+  @Option(name: .customLong("vmap-nodes"), help: "on: nr_vmap_nodes from the CPU count (v6.9+); off: one node.")
+  var vmapNodes: OnOff?
+
+  func validate() throws {
+    guard ScenarioLibrary.named(scenario) != nil else {
+      throw ValidationError(
+        "unknown scenario '\(scenario)'; expected one of: \(ScenarioLibrary.all.map(\.name).joined(separator: ", "))")
+    }
+    if let cpus, !(1...8192).contains(cpus) { throw ValidationError("--cpus must be between 1 and 8192, got \(cpus)") }
+    if let steps, steps < 0 { throw ValidationError("--steps must not be negative, got \(steps)") }
+  }
+
+  func script() -> Script {
+    ScenarioLibrary.named(scenario)!.script(
+      ScenarioOptions(seed: seed, steps: steps, cpus: cpus, vmapNodes: vmapNodes.map { $0 == .on }, policy: policy))
+  }
+}
+
+enum OnOff: String, ExpressibleByArgument, CaseIterable {
+  case on, off
+}
+
+extension VmallocPolicy: ExpressibleByArgument {}
+
+/// `--at N` or `--at BOOKMARK`.
+struct AtOption: ParsableArguments {
+  @Option(name: .long, help: "The step to show: a number (0 = the start) or a bookmark name. Default: the last step.")
+  var at: String?
+
+  /// Resolves to a step count within the script.
+  func step(in script: Script) throws -> Int {
+    let total = script.stepCount
+    guard let at else { return total }
+    if let n = Int(at) {
+      guard n >= 0 && n <= total else { throw ValidationError("--at \(n) is outside 0...\(total)") }
+      return n
+    }
+    guard let mark = script.bookmarks.first(where: { $0.name == at }) else {
+      let names = script.bookmarks.map(\.name)
+      throw ValidationError(
+        "--at '\(at)' is neither a step number nor a bookmark"
+          + (names.isEmpty ? "" : "; bookmarks: \(names.joined(separator: ", "))"))
+    }
+    return mark.step
+  }
+}
