@@ -27,6 +27,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
+    .testTarget(name: "MMTraceTests", dependencies: ["MMTrace", "MMCore"]),
   ],
   swiftLanguageModes: [.v6]
 )

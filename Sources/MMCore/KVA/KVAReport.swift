@@ -109,6 +109,8 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
   case busy
   /// Freeing an address that no busy area contains (never allocated, or already freed).
   case notBusy(UInt64)
+  /// The modelled kernel would hit a `BUG_ON` here; the model refuses the request instead.
+  case kernelBug(String)
 
   /// The kernel's errno name.
   public var errno: String {
@@ -117,6 +119,7 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
     case .noFit: "ENOENT"
     case .beyondVend: "ERANGE"
     case .busy: "EBUSY"
+    case .kernelBug: "BUG"
     }
   }
 
@@ -129,6 +132,7 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
     case .beyondVend: "the lowest fit ends beyond vend (ERANGE)"
     case .busy: "no hole in the busy list holds the request, even after a purge (EBUSY)"
     case .notBusy(let a): "\(a.hex) is not inside a busy area: never allocated or already freed (EINVAL)"
+    case .kernelBug(let what): "the kernel would oops here: \(what); the model refuses the request"
     }
   }
 }

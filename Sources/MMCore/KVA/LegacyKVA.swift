@@ -36,12 +36,20 @@ public struct LegacyKVA: Sendable {
       report.lazyPages = lazyPages
       return report
     }
+    let savedCache = (freeCache, cachedHoleSize, cachedVstart, cachedAlign)
     var purged = false
     while true {
       report.walked.removeAll()
       report.walkedCount = 0
       report.legacyDescent = 0
       if let addr = searchHole(req, report: &report) {
+        if addr < req.vstart {
+          // ALIGN(vstart, align) wrapped past ULONG_MAX; v5.1 checked only afterwards, with BUG_ON.
+          (freeCache, cachedHoleSize, cachedVstart, cachedAlign) = savedCache
+          report.error = .kernelBug(
+            "BUG_ON(va->va_start < vstart) after ALIGN(\(req.vstart.hex), \(req.align)) wrapped to \(addr.hex)")
+          break
+        }
         let id = busy.makeNode(start: addr, end: addr + req.size)
         busy.setOwner(id, req.owner)
         busy.insert(id)

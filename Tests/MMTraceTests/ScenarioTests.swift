@@ -1,0 +1,124 @@
+import Foundation
+import MMCore
+import Testing
+
+@testable import MMTrace
+
+@Suite struct ScenarioTests {
+  @Test func namesAreUniqueAndFindable() {
+    let names = ScenarioLibrary.all.map(\.name)
+    #expect(Set(names).count == names.count)
+    #expect(names.contains("teach-fits") && names.contains("fix_align_alloc_test"))
+    for n in names { #expect(ScenarioLibrary.named(n)?.name == n) }
+    #expect(ScenarioLibrary.named("nope") == nil)
+  }
+
+  /// Every scenario, small, under both policies: invariants hold after every step. The two whose
+  /// set-up is fixed by the kernel's test (full_fit: 3 x lazy_max_pages() operations over up to 16k
+  /// live areas; long_busy_list: 15000 busy areas) are checked at 200 evenly spaced steps instead.
+  @Test(arguments: ScenarioLibrary.all.map(\.name), VmallocPolicy.allCases)
+  func everyScenarioKeepsInvariants(name: String, policy: VmallocPolicy) {
+    let scenario = ScenarioLibrary.named(name)!
+    let script = scenario.script(ScenarioOptions(steps: 200, policy: policy))
+    let every = script.stepCount > 5000 ? script.stepCount / 200 : 1
+    let run = Replay.run(script, check: true, checkEvery: every)
+    #expect(
+      run.violations.isEmpty, "\(name) \(policy): \(run.violations.prefix(3).map { "step \($0.step): \($0.message)" })")
+    #expect(run.machine.counters.events == script.stepCount)
+  }
+
+  @Test func sameSeedSameScript() {
+    let s = ScenarioLibrary.named("random_size_align_alloc_test")!
+    #expect(s.script(ScenarioOptions(seed: 7)).items == s.script(ScenarioOptions(seed: 7)).items)
+    #expect(s.script(ScenarioOptions(seed: 7)).items != s.script(ScenarioOptions(seed: 8)).items)
+  }
+
+  func report(_ script: Script, step: Int) -> KVAReport {
+    Replay.run(script, steps: step).last!.kva!
+  }
+
+  /// teach-fits, worked by hand: 12 KiB + guard at 0x100000 (NE), 4 KiB + guard at 0x104000 (LE),
+  /// 8 KiB + guard at 0x106000 (LE), 4 KiB + guard at 0x109000 (LE); b freed and purged; e takes b's
+  /// 8 KiB hole (FL); c freed and purged; f = exactly [0x107000, 0x109000) (RE); g = 4 KiB + guard at
+  /// 32 KiB alignment: ALIGN(0x10b000) = 0x110000 (NE).
+  @Test func teachFitsGivesTheHandWorkedAddresses() throws {
+    let script = ScenarioLibrary.named("teach-fits")!.script()
+    let expected: [(step: Int, area: Span, fit: FitType)] = [
+      (1, Span(0x10_0000, 0x10_4000), .NE), (2, Span(0x10_4000, 0x10_6000), .LE),
+      (3, Span(0x10_6000, 0x10_9000), .LE), (4, Span(0x10_9000, 0x10_b000), .LE),
+      (7, Span(0x10_4000, 0x10_6000), .FL), (10, Span(0x10_7000, 0x10_9000), .RE),
+      (11, Span(0x11_0000, 0x11_2000), .NE),
+    ]
+    for e in expected {
+      let r = report(script, step: e.step)
+      #expect(r.area == e.area && r.fit == e.fit, "step \(e.step)")
+    }
+    let purge = report(script, step: 6).purges[0]
+    #expect(purge.start == 0x10_4000 && purge.end == 0x10_6000 && purge.areas == 1)
+    let mark = script.bookmarks.first { $0.name == "all-fits" }!.step
+    #expect(mark == 11)
+    let tree = try StateDump.lines(.freeTree, of: Replay.run(script, steps: mark).machine)
+    #expect(
+      tree == [
+        "0 B 0x106000 0x107000 18446744073708429311",
+        "1 B 0x1 0x100000 1048575",
+        "1 B 0x112000 0xffffffffffffffff 18446744073708429311",
+        "2 R 0x10b000 0x110000 20480",
+      ])
+    let end = Replay.run(script).machine
+    #expect(try StateDump.lines(.freeTree, of: end) == ["0 B 0x1 0xffffffffffffffff 18446744073709551614"])
+    #expect(end.counters.fit == [.NE: 2, .LE: 3, .FL: 1, .RE: 1])
+  }
+
+  @Test func shapeMattersMatchesTheKernelOracle() {
+    let script = ScenarioLibrary.named("shape-matters")!.script()
+    let total = script.stepCount
+    #expect(report(script, step: total - 1).area?.start == 0x12_8000)
+    #expect(report(script, step: total).area == Span(0x10_8000, 0x10_c000))
+    #expect(report(script, step: total).fit == .FL)
+  }
+
+  @Test func threadStacksFillAndUseThePools() {
+    let run = Replay.run(ScenarioLibrary.named("thread-stacks")!.script(), check: false).machine
+    #expect(run.config.kva.vmapNodes == 2)
+    #expect(run.counters.purges >= 1 && run.counters.poolHits > 0)
+    #expect(run.violations().isEmpty)
+  }
+
+  @Test func alignShiftStopsAtTheFirstFailure() {
+    let run = Replay.run(ScenarioLibrary.named("align_shift_alloc_test")!.script()).machine
+    #expect(run.counters.allocs == 46 && run.counters.failed == 1 && run.counters.warnings == 0)
+  }
+
+  @Test func statsJSONHasTheDocumentedKeys() throws {
+    let script = ScenarioLibrary.named("fix_align_alloc_test")!.script(ScenarioOptions(steps: 100))
+    let machine = Replay.run(script).machine
+    let data = try JSONEncoder().encode(MachineStats(machine: machine, step: 100, events: 100))
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(Set(json.keys) == ["step", "events", "vmalloc", "expect", "warnings"])
+    let v = try #require(json["vmalloc"] as? [String: Any])
+    for key in [
+      "allocs", "frees", "failed", "purges", "purged_areas", "busy_areas", "lazy_areas", "free_areas",
+      "largest_free", "fit", "pool_hits", "nodes_visited",
+    ] {
+      #expect(v[key] != nil, "missing vmalloc.\(key)")
+    }
+    #expect(v["allocs"] as? Int == 50 && v["frees"] as? Int == 50)
+    // 5 pages + guard = 24 KiB at 32 KiB alignment: each allocation leaves an 8 KiB gap (NE).
+    #expect((v["fit"] as? [String: Int])?["NE"] == 50)
+  }
+
+  @Test func dumpsListAreasByAddress() throws {
+    let script = ScenarioLibrary.named("teach-fits")!.script()
+    let machine = Replay.run(script, steps: 4).machine
+    #expect(
+      try StateDump.lines(.busy, of: machine) == [
+        "0x100000 0x104000 16384 vmalloc node=0 name=a", "0x104000 0x106000 8192 vmalloc node=0 name=b",
+        "0x106000 0x109000 12288 vmalloc node=0 name=c", "0x109000 0x10b000 8192 vmalloc node=0 name=d",
+      ])
+    let lazy = Replay.run(script, steps: 5).machine
+    #expect(try StateDump.lines(.lazy, of: lazy) == ["0x104000 0x106000 8192 vmalloc node=0 name=b"])
+    let legacy = Replay.run(ScenarioLibrary.named("teach-fits")!.script(ScenarioOptions(policy: .legacy))).machine
+    #expect(throws: StateDump.Unavailable.self) { try StateDump.lines(.freeTree, of: legacy) }
+  }
+}
