@@ -26,6 +26,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(name: "mmscope-bench", dependencies: ["MMCore", "MMTrace"], path: "Benchmarks"),
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
     .testTarget(name: "MMTraceTests", dependencies: ["MMTrace", "MMCore"]),
   ],

@@ -1,5 +1,5 @@
 /// An owner of a busy area: what kind of user it is and the name it was given, if any.
-public struct Owner: Sendable, Equatable, Codable {
+public struct Owner: Sendable, Hashable, Codable {
   public var kind: AreaKind
   public var name: String?
 }
@@ -30,6 +30,8 @@ public struct Machine: Sendable {
     + AreaKind.allCases.map {
       Owner(kind: $0, name: nil)
     }
+  /// Owner entries by kind and name, so a name used again reuses its entry.
+  var ownerIndex: [Owner: UInt32] = [:]
   /// Names given to allocations, to the start of the busy area that holds them now.
   public internal(set) var names: [String: UInt64] = [:]
   public internal(set) var counters = Counters()
@@ -114,7 +116,10 @@ public struct Machine: Sendable {
   /// Unnamed areas share their kind's owner entry, so a long anonymous workload adds nothing here.
   private mutating func registerOwner(kind: AreaKind, name: String?) -> UInt32 {
     guard let name else { return UInt32(AreaKind.allCases.firstIndex(of: kind)! + 1) }
-    owners.append(Owner(kind: kind, name: name))
+    let owner = Owner(kind: kind, name: name)
+    if let i = ownerIndex[owner] { return i }
+    owners.append(owner)
+    ownerIndex[owner] = UInt32(owners.count - 1)
     return UInt32(owners.count - 1)
   }
 

@@ -1,0 +1,131 @@
+// mmscope's benchmarks: run with `swift run -c release mmscope-bench [--json FILE] [--quick]`.
+// Prints a table; BENCHMARKS.md records its output with the command that produced it.
+import Foundation
+import MMCore
+import MMTrace
+
+struct Row: Codable {
+  var name: String
+  var value: Double
+  var unit: String
+  var note: String
+}
+
+var rows: [Row] = []
+let args = CommandLine.arguments
+let quick = args.contains("--quick")
+/// `--only pairs|sequence|walk|replay` runs one group (for profiling).
+let only = args.firstIndex(of: "--only").map { args[$0 + 1] }
+func runs(_ group: String) -> Bool { only == nil || only == group }
+
+func measure(_ body: () -> Void) -> Double {
+  let clock = ContinuousClock()
+  let t = clock.measure(body)
+  return Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18
+}
+
+/// A current allocator with `live` busy areas and about as many free holes between them.
+func populated(live: Int, policy: VmallocPolicy) -> KVASpace {
+  var kva = KVASpace(config: KVAConfig(cpus: 1, vmapNodes: 1, policy: policy))
+  kva.recordDetail = false
+  var rng = SeededRandom(seed: 1)
+  var starts: [UInt64] = []
+  starts.reserveCapacity(2 * live)
+  for _ in 0..<(2 * live) {
+    let r = kva.alloc(KVARequest(size: rng.inclusive(1...8) * 4096))
+    starts.append(r.area!.start)
+  }
+  for (i, s) in starts.enumerated() where i % 2 == 0 { _ = kva.free(s) }
+  _ = kva.purge()
+  return kva
+}
+
+// 1. alloc + free pairs against N live areas (the tree has about N free areas too).
+for live in quick ? [1000, 100_000] : [1000, 10_000, 100_000, 1_000_000] where runs("pairs") {
+  var kva = populated(live: live, policy: .current)
+  var rng = SeededRandom(seed: 2)
+  let pairs = 200_000
+  let sizes = (0..<pairs).map { _ in rng.inclusive(1...8) * 4096 }
+  let t = measure {
+    for s in sizes {
+      let r = kva.alloc(KVARequest(size: s))
+      _ = kva.free(r.area!.start)
+    }
+  }
+  let height = kva.current!.free.height
+  rows.append(
+    Row(
+      name: "kva alloc+free pair, \(live) live areas", value: t / Double(pairs) * 1e9, unit: "ns",
+      note: "current allocator, free tree height \(height), lazy purge amortized"))
+}
+
+// 2. test_vmalloc's KVA tests in sequence under both policies.
+let steps = quick ? 20_000 : 200_000
+var perPolicy: [VmallocPolicy: Double] = [:]
+for policy in VmallocPolicy.allCases where runs("sequence") {
+  let script = ScenarioLibrary.named("test_vmalloc")!.script(ScenarioOptions(steps: steps, policy: policy))
+  var machine = Machine(config: script.config)
+  machine.recordDetail = false
+  let ops = script.items.compactMap(\.operation)
+  let t = measure { for op in ops { machine.apply(op) } }
+  perPolicy[policy] = t
+  rows.append(
+    Row(
+      name: "test_vmalloc sequence, \(policy.rawValue)", value: t * 1e3, unit: "ms",
+      note: "\(ops.count) operations, \(machine.counters.nodesVisited) nodes visited"))
+}
+if runs("sequence") {
+  rows.append(
+    Row(
+      name: "test_vmalloc sequence, legacy / current", value: perPolicy[.legacy]! / perPolicy[.current]!, unit: "x",
+      note: "time ratio"))
+}
+
+// 3. long_busy_list_alloc_test after a test that leaves a 32 KiB alignment cached, under both policies:
+// the old allocator's cache is invalidated by every align-1 request and the walk is O(N).
+for policy in VmallocPolicy.allCases where runs("walk") {
+  var machine = Machine(config: MachineConfig(cpus: 1, policy: policy))
+  machine.recordDetail = false
+  for i in 0..<15000 { machine.apply(.vmalloc(VmallocRequest(size: 4096, name: "b\(i)"))) }
+  let loops = quick ? 200 : 2000
+  let visitedBefore = machine.counters.nodesVisited
+  let t = measure {
+    for _ in 0..<loops {
+      machine.apply(.vmalloc(VmallocRequest(size: 5 * 4096, align: 32768, name: "x")))
+      machine.apply(.vmalloc(VmallocRequest(size: 4096, name: "y")))
+      machine.apply(.vfree(.name("x"), cpu: 0))
+      machine.apply(.vfree(.name("y"), cpu: 0))
+    }
+  }
+  rows.append(
+    Row(
+      name: "15000 busy, aligned + plain pairs, \(policy.rawValue)", value: t / Double(loops) * 1e6, unit: "us/pair",
+      note: "\((machine.counters.nodesVisited - visitedBefore) / (loops * 2)) nodes visited per allocation"))
+}
+
+// 4. Scenario replay throughput.
+if runs("replay") {
+  let fork = ScenarioLibrary.named("thread-stacks")!.script(ScenarioOptions(steps: quick ? 50_000 : 500_000))
+  var m = Machine(config: fork.config)
+  m.recordDetail = false
+  let forkOps = fork.items.compactMap(\.operation)
+  let ft = measure { for op in forkOps { m.apply(op) } }
+  rows.append(
+    Row(
+      name: "replay thread-stacks (2 CPUs, pools)", value: Double(forkOps.count) / ft / 1e6, unit: "M ops/s",
+      note: "\(forkOps.count) operations"))
+}
+
+let w = rows.map(\.name.count).max()!
+print("| benchmark" + String(repeating: " ", count: w - 9) + " | value | unit | note |")
+print("|" + String(repeating: "-", count: w + 2) + "|---:|---|---|")
+for r in rows {
+  print(
+    "| \(r.name.padding(toLength: w, withPad: " ", startingAt: 0)) | \(String(format: "%.2f", r.value)) | \(r.unit) | \(r.note) |"
+  )
+}
+if let i = args.firstIndex(of: "--json"), i + 1 < args.count {
+  let enc = JSONEncoder()
+  enc.outputFormatting = [.prettyPrinted]
+  try enc.encode(rows).write(to: URL(fileURLWithPath: args[i + 1]))
+}
