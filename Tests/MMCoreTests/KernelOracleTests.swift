@@ -25,4 +25,11 @@ import Testing
     let want = try Fixtures.lines("kernel-oracle/kva-legacy-teach.expected")
     compare(KVAOracleRunner.runLegacy(script), want, "kva-legacy-teach")
   }
+
+  @Test(arguments: ["buddy-classroom", "buddy-tail-insertion"])
+  func buddyAllocatorMatchesKernel(name: String) throws {
+    let script = try Fixtures.lines("kernel-oracle/\(name).ops")
+    let want = try Fixtures.lines("kernel-oracle/\(name).expected")
+    compare(BuddyOracleRunner.run(script), want, name)
+  }
 }
