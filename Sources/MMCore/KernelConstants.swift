@@ -6,6 +6,12 @@ public enum KernelConstants {
   public static let vmallocStart: UInt64 = 0xffff_c900_0000_0000
   /// `VMALLOC_END` as the kernel passes it to `alloc_vmap_area` (used as an exclusive bound there).
   public static let vmallocEnd: UInt64 = 0xffff_e8ff_ffff_ffff
+  public static let pmdSize: UInt64 = 2 << 20
+  /// `PAGE_OFFSET` without KASLR: where the direct map of physical memory starts.
+  public static let pageOffset: UInt64 = 0xffff_8880_0000_0000
+  /// The module area (MODULES_VADDR..MODULES_END), where module_alloc/execmem put modules and BPF.
+  public static let modulesStart: UInt64 = 0xffff_ffff_c000_0000
+  public static let modulesEnd: UInt64 = 0xffff_ffff_ff00_0000
   /// The free space covers [1, ULONG_MAX), as `vmap_init_free_space` sets it up.
   public static let kvaFirst: UInt64 = 1
   public static let kvaLast: UInt64 = UInt64.max

@@ -9,15 +9,25 @@ public struct ScenarioOptions: Sendable, Equatable {
   /// `false` switches vmap nodes off (a single global node, as before v6.9).
   public var vmapNodes: Bool?
   public var policy: VmallocPolicy?
+  /// RAM in bytes.
+  public var memoryBytes: UInt64?
+  public var unmappedCache: Bool?
+  public var perCPULists: Bool?
+  public var gbpages: Bool?
 
   public init(
-    seed: UInt64 = 1, steps: Int? = nil, cpus: Int? = nil, vmapNodes: Bool? = nil, policy: VmallocPolicy? = nil
+    seed: UInt64 = 1, steps: Int? = nil, cpus: Int? = nil, vmapNodes: Bool? = nil, policy: VmallocPolicy? = nil,
+    memoryBytes: UInt64? = nil, unmappedCache: Bool? = nil, perCPULists: Bool? = nil, gbpages: Bool? = nil
   ) {
     self.seed = seed
     self.steps = steps
     self.cpus = cpus
     self.vmapNodes = vmapNodes
     self.policy = policy
+    self.memoryBytes = memoryBytes
+    self.unmappedCache = unmappedCache
+    self.perCPULists = perCPULists
+    self.gbpages = gbpages
   }
 }
 
@@ -29,10 +39,14 @@ public struct Scenario: Sendable {
   public var defaultCPUs: Int
   public var defaultVmapNodes: Bool
   public var defaultSteps: Int
+  /// The scenario's RAM: small for address-space workloads, larger where the direct map matters.
+  public var defaultMemory: UInt64
+  public var defaultUnmappedCache: Bool
   let generate: @Sendable (_ steps: Int, _ cpus: Int, _ rng: inout SeededRandom) -> ScriptBuilder
 
   public init(
     name: String, summary: String, cpus: Int = 1, vmapNodes: Bool = true, steps: Int = 0,
+    memory: UInt64 = 512 << 20, unmappedCache: Bool = false,
     generate: @escaping @Sendable (_ steps: Int, _ cpus: Int, _ rng: inout SeededRandom) -> ScriptBuilder
   ) {
     self.name = name
@@ -40,14 +54,19 @@ public struct Scenario: Sendable {
     defaultCPUs = cpus
     defaultVmapNodes = vmapNodes
     defaultSteps = steps
+    defaultMemory = memory
+    defaultUnmappedCache = unmappedCache
     self.generate = generate
   }
 
   /// The machine and operations for these options.
   public func script(_ options: ScenarioOptions = ScenarioOptions()) -> Script {
     let cpus = options.cpus ?? defaultCPUs
+    let memory = MemoryConfig(
+      bytes: options.memoryBytes ?? defaultMemory, gbpages: options.gbpages ?? true,
+      perCPULists: options.perCPULists ?? false, unmappedCache: options.unmappedCache ?? defaultUnmappedCache)
     let config = MachineConfig(
-      cpus: cpus, vmapNodes: options.vmapNodes ?? defaultVmapNodes, policy: options.policy ?? .current)
+      cpus: cpus, vmapNodes: options.vmapNodes ?? defaultVmapNodes, policy: options.policy ?? .current, memory: memory)
     var rng = SeededRandom(seed: options.seed)
     let builder = generate(options.steps ?? defaultSteps, cpus, &rng)
     return Script(config: config, items: builder.items)

@@ -15,12 +15,12 @@ import Testing
 
   /// Every scenario, small, under both policies: invariants hold after every step. The two whose
   /// set-up is fixed by the kernel's test (full_fit: 3 x lazy_max_pages() operations over up to 16k
-  /// live areas; long_busy_list: 15000 busy areas) are checked at 200 evenly spaced steps instead.
+  /// live areas; long_busy_list: 15000 busy areas) are checked at 50 evenly spaced steps instead.
   @Test(arguments: ScenarioLibrary.all.map(\.name), VmallocPolicy.allCases)
   func everyScenarioKeepsInvariants(name: String, policy: VmallocPolicy) {
     let scenario = ScenarioLibrary.named(name)!
     let script = scenario.script(ScenarioOptions(steps: 200, policy: policy))
-    let every = script.stepCount > 5000 ? script.stepCount / 200 : 1
+    let every = script.stepCount > 5000 ? script.stepCount / 50 : 1
     let run = Replay.run(script, check: true, checkEvery: every)
     #expect(
       run.violations.isEmpty, "\(name) \(policy): \(run.violations.prefix(3).map { "step \($0.step): \($0.message)" })")

@@ -161,7 +161,8 @@ extension DirectMap {
     }
     var out: [String] = []
     for level in MapLevel.allCases where counted[level] != leaves[level] {
-      out.append("direct map: \(counted[level]!) \(level.name) leaves in the tables, the counter says \(leaves[level]!)")
+      out.append(
+        "direct map: \(counted[level]!) \(level.name) leaves in the tables, the counter says \(leaves[level]!)")
     }
     if mapped != memoryPages { out.append("direct map covers \(mapped) pages, RAM is \(memoryPages)") }
     return out

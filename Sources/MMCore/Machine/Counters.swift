@@ -9,6 +9,8 @@ public struct Counters: Sendable, Equatable, Codable {
   public var fit: [FitType: Int] = [:]
   public var poolHits = 0
   public var nodesVisited = 0
+  /// Memory descriptors buddy splits created (Wilcox's `struct buddy`, one per new free block).
+  public var descriptorsCreated = 0
   /// Refused or failed operations that left the state unchanged (bad frees, invalid requests).
   public var warnings = 0
 

@@ -313,7 +313,8 @@ public struct BuddyZone: Sendable {
       p += 1
     }
     let alike =
-      start == .movable ? movable : block == Migratetype.movable.rawValue ? BuddyConstants.pageblockPages - (free + movable) : 0
+      start == .movable
+      ? movable : block == Migratetype.movable.rawValue ? BuddyConstants.pageblockPages - (free + movable) : 0
     guard free + alike >= 1 << (BuddyConstants.pageblockOrder - 1) else { return nil }
     // Claim the pageblock: its free blocks move to the new type's lists, then allocate normally.
     p = blockStart

@@ -47,7 +47,8 @@ enum BuddyOracleRunner {
         }
         zone.clearAllocated(pfn)
         var r = BuddyReport(operation: .free, zone: zone.name, order: block.order, migratetype: .movable)
-        zone.freeOnePage(pfn, order: block.order, migratetype: zone.pageblockMigratetype(pfn), toTail: false, report: &r)
+        zone.freeOnePage(
+          pfn, order: block.order, migratetype: zone.pageblockMigratetype(pfn), toTail: false, report: &r)
         out.append("free \(pfn.hex) -> \(r.resultPFN!.hex) order \(r.resultOrder!) \(r.toTail ? "tail" : "head")")
       case "dump":
         out += dump(zone)
