@@ -153,9 +153,6 @@ public struct Machine: Sendable {
       if memory.zoneIndex(of: pfn).flatMap({ memory.zones[$0].allocatedBlock(at: pfn)?.order }) != order {
         out.append("unmapped cache refill \(pfn.hex) is not an allocated block")
       }
-      if let m = directMap.lookup(pfn), m.attrs.contains(.present) {
-        out.append("unmapped cache block \(pfn.hex) is still present in the direct map")
-      }
     }
     return out
   }
