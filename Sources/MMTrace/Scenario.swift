@@ -42,11 +42,13 @@ public struct Scenario: Sendable {
   /// The scenario's RAM: small for address-space workloads, larger where the direct map matters.
   public var defaultMemory: UInt64
   public var defaultUnmappedCache: Bool
+  /// Explicit zones instead of the x86 layout for the memory size (teaching machines).
+  public var zones: [ZoneSpec]?
   let generate: @Sendable (_ steps: Int, _ cpus: Int, _ rng: inout SeededRandom) -> ScriptBuilder
 
   public init(
     name: String, summary: String, cpus: Int = 1, vmapNodes: Bool = true, steps: Int = 0,
-    memory: UInt64 = 512 << 20, unmappedCache: Bool = false,
+    memory: UInt64 = 512 << 20, unmappedCache: Bool = false, zones: [ZoneSpec]? = nil,
     generate: @escaping @Sendable (_ steps: Int, _ cpus: Int, _ rng: inout SeededRandom) -> ScriptBuilder
   ) {
     self.name = name
@@ -56,15 +58,21 @@ public struct Scenario: Sendable {
     defaultSteps = steps
     defaultMemory = memory
     defaultUnmappedCache = unmappedCache
+    self.zones = zones
     self.generate = generate
   }
 
   /// The machine and operations for these options.
   public func script(_ options: ScenarioOptions = ScenarioOptions()) -> Script {
     let cpus = options.cpus ?? defaultCPUs
-    let memory = MemoryConfig(
+    var memory = MemoryConfig(
       bytes: options.memoryBytes ?? defaultMemory, gbpages: options.gbpages ?? true,
       perCPULists: options.perCPULists ?? false, unmappedCache: options.unmappedCache ?? defaultUnmappedCache)
+    if let zones, options.memoryBytes == nil {
+      memory = MemoryConfig(
+        pages: zones.map(\.end).max() ?? 0, zones: zones, gbpages: memory.gbpages, perCPULists: memory.perCPULists,
+        unmappedCache: memory.unmappedCache)
+    }
     let config = MachineConfig(
       cpus: cpus, vmapNodes: options.vmapNodes ?? defaultVmapNodes, policy: options.policy ?? .current, memory: memory)
     var rng = SeededRandom(seed: options.seed)

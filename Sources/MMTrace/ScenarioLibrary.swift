@@ -2,7 +2,7 @@
 public enum ScenarioLibrary {
   public static let all: [Scenario] =
     [TeachFitsScenario.scenario, ShapeMattersScenario.scenario, ThreadStacksScenario.scenario]
-    + TestVmallocScenarios.all
+    + TestVmallocScenarios.all + PhysicalScenarios.all
 
   public static func named(_ name: String) -> Scenario? { all.first { $0.name == name } }
 }

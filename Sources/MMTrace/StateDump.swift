@@ -4,7 +4,9 @@ import MMCore
 public enum StateDump {
   public enum What: String, CaseIterable, Sendable {
     case freeTree = "free-tree"
-    case busy, lazy, pools
+    case busy, lazy, pools, buddy
+    case directMap = "direct-map"
+    case buddyinfo, pagetypeinfo, meminfo, vmstat
   }
 
   public struct Unavailable: Error, CustomStringConvertible {
@@ -35,7 +37,57 @@ public enum StateDump {
         }
       }
       return out
+    case .buddy:
+      return buddyLines(machine.memory)
+    case .directMap:
+      return directMapLines(machine.directMap)
+    case .buddyinfo: return ProcViews.buddyinfo(machine.memory)
+    case .pagetypeinfo: return ProcViews.pagetypeinfo(machine.memory)
+    case .meminfo: return ProcViews.meminfo(machine.directMap)
+    case .vmstat: return ProcViews.vmstat(machine.directMap)
     }
+  }
+
+  /// `zone <name> order <o> mt <m> nr <n>: 0x<pfn> ...` head to tail for every non-empty list, then
+  /// `zone <name> nr_free <c0> ... <c10>` (the kernel-oracle dump with the zone named).
+  static func buddyLines(_ memory: PhysicalMemory) -> [String] {
+    var out: [String] = []
+    for z in memory.zones {
+      for order in 0..<BuddyConstants.orders {
+        for mt in Migratetype.allCases {
+          let list = z.freeList(order: order, migratetype: mt)
+          if !list.isEmpty {
+            out.append(
+              "zone \(z.name) order \(order) mt \(mt.rawValue) nr \(list.count): "
+                + list.map(\.hex).joined(separator: " "))
+          }
+        }
+      }
+      out.append("zone \(z.name) nr_free " + z.nrFree.map(String.init).joined(separator: " "))
+    }
+    return out
+  }
+
+  /// Runs of leaves: `0x<first pfn> 0x<end pfn> <4K|2M|1G> <attributes>`, consecutive leaves of one
+  /// level and attributes merged.
+  static func directMapLines(_ map: DirectMap) -> [String] {
+    var out: [String] = []
+    var pfn: UInt64 = 0
+    var run: (start: UInt64, level: MapLevel, attrs: PageAttrs)? = nil
+    func flush(_ end: UInt64) {
+      if let r = run { out.append("\(r.start.hex) \(end.hex) \(r.level.name) \(r.attrs.label)") }
+    }
+    while pfn < map.memoryPages {
+      guard let leaf = map.lookup(pfn) else { break }
+      let step = leaf.base + leaf.level.pages - pfn
+      if run == nil || run!.level != leaf.level || run!.attrs != leaf.attrs {
+        flush(pfn)
+        run = (pfn, leaf.level, leaf.attrs)
+      }
+      pfn += step
+    }
+    flush(pfn)
+    return out
   }
 
   /// `0x<start> 0x<end> <size> <kind> node=<i>[ tag=<j>][ name=<name>]`

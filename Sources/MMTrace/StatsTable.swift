@@ -9,7 +9,10 @@ public enum StatsTable {
     let fits = FitType.allCases.map { "\($0.rawValue) \(v.fit[$0.rawValue] ?? 0)" }.joined(separator: "  ")
     let rows: [(String, String)] = [
       ("step", "\(s.step) of \(s.events)"),
-      ("machine", "\(k.cpus) CPU(s), \(k.vmapNodes) vmap node(s), \(k.policy.rawValue) allocator"),
+      (
+        "machine",
+        "\(k.cpus) CPU(s), \(k.vmapNodes) vmap node(s), \(k.policy.rawValue) allocator, \(config.memory.pages >> 8) MiB"
+      ),
       ("allocations", "\(v.allocs) (failed \(v.failed), from pools \(v.poolHits))"),
       ("fit types", fits),
       ("frees", "\(v.frees)"),
@@ -19,6 +22,23 @@ public enum StatsTable {
       ("pooled areas", "\(v.pooledAreas)"),
       ("free areas", "\(v.freeAreas), largest \(v.largestFree) bytes"),
       ("nodes visited", "\(v.nodesVisited)"),
+      (
+        "buddy free",
+        s.buddy.zones.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.freePages)" }.joined(separator: "  ")
+          + " pages"
+      ),
+      (
+        "buddy splits",
+        "\(s.buddy.splits) (descriptors created \(s.buddy.descriptorsCreated)), merges \(s.buddy.merges)"
+      ),
+      (
+        "DirectMap",
+        "4k \(s.directMap.directMap4k) kB  2M \(s.directMap.directMap2M) kB  1G \(s.directMap.directMap1G) kB"
+      ),
+      (
+        "direct-map splits",
+        "level2 \(s.directMap.level2Splits)  level3 \(s.directMap.level3Splits)  collapses \(s.directMap.level2Collapses)/\(s.directMap.level3Collapses)"
+      ),
       ("warnings", "\(s.warnings)"),
     ]
     let w = rows.map(\.0.count).max()!

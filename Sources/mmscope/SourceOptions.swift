@@ -22,6 +22,19 @@ struct SourceOptions: ParsableArguments {
   @Option(name: .customLong("vmap-nodes"), help: "on: nr_vmap_nodes from the CPU count (v6.9+); off: one node.")
   var vmapNodes: OnOff?
 
+  @Option(name: .long, help: "RAM, e.g. 512M or 8G (the scenario's own by default).")
+  var memory: MemorySize?
+
+  @Option(
+    name: .customLong("unmapped-cache"), help: "on: module and secretmem pages come from the __GFP_UNMAPPED cache.")
+  var unmappedCache: OnOff?
+
+  @Option(name: .long, help: "on: per-CPU page lists in front of the buddy allocator.")
+  var pcp: OnOff?
+
+  @Option(name: .long, help: "off: no 1 GiB direct-map pages.")
+  var gbpages: OnOff?
+
   func validate() throws {
     guard ScenarioLibrary.named(scenario) != nil else {
       throw ValidationError(
@@ -33,12 +46,36 @@ struct SourceOptions: ParsableArguments {
 
   func script() -> Script {
     ScenarioLibrary.named(scenario)!.script(
-      ScenarioOptions(seed: seed, steps: steps, cpus: cpus, vmapNodes: vmapNodes.map { $0 == .on }, policy: policy))
+      ScenarioOptions(
+        seed: seed, steps: steps, cpus: cpus, vmapNodes: vmapNodes.map { $0 == .on }, policy: policy,
+        memoryBytes: memory?.bytes, unmappedCache: unmappedCache.map { $0 == .on }, perCPULists: pcp.map { $0 == .on },
+        gbpages: gbpages.map { $0 == .on }))
   }
 }
 
 enum OnOff: String, ExpressibleByArgument, CaseIterable {
   case on, off
+}
+
+/// A memory size with a K, M, G or T suffix (binary units), at least 16 MiB and whole pages.
+struct MemorySize: ExpressibleByArgument {
+  var bytes: UInt64
+
+  init?(argument: String) {
+    let units: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+    var text = argument.uppercased()
+    if text.hasSuffix("B") { text.removeLast() }
+    var scale: UInt64 = 1
+    if let last = text.last, let u = units[last] {
+      scale = u
+      text.removeLast()
+    }
+    guard let n = UInt64(text), n > 0, n <= (1 << 46) / scale else { return nil }
+    bytes = n * scale
+    guard bytes >= 16 << 20, bytes % 4096 == 0 else { return nil }
+  }
+
+  static var defaultCompletionKind: CompletionKind { .default }
 }
 
 extension VmallocPolicy: ExpressibleByArgument {}

@@ -30,6 +30,50 @@ public struct MachineStats: Sendable, Equatable, Codable {
     }
   }
 
+  public struct Zone: Sendable, Equatable, Codable {
+    /// `free_area[order].nr_free` for orders 0..10, as /proc/buddyinfo prints them.
+    public var nrFree: [Int]
+    public var freePages: UInt64
+    enum CodingKeys: String, CodingKey {
+      case nrFree = "nr_free"
+      case freePages = "free_pages"
+    }
+  }
+
+  public struct Buddy: Sendable, Equatable, Codable {
+    public var zones: [String: Zone] = [:]
+    public var splits = 0
+    public var merges = 0
+    /// Memory descriptors created by splits (one per new free block); freeing creates none.
+    public var descriptorsCreated = 0
+    /// Pages on per-CPU lists (0 when they are off).
+    public var pcpPages = 0
+    enum CodingKeys: String, CodingKey {
+      case zones, splits, merges
+      case descriptorsCreated = "descriptors_created"
+      case pcpPages = "pcp_pages"
+    }
+  }
+
+  public struct DirectMapStats: Sendable, Equatable, Codable {
+    public var directMap4k: UInt64
+    public var directMap2M: UInt64
+    public var directMap1G: UInt64
+    public var level2Splits: Int
+    public var level3Splits: Int
+    public var level2Collapses: Int
+    public var level3Collapses: Int
+    enum CodingKeys: String, CodingKey {
+      case directMap4k = "DirectMap4k"
+      case directMap2M = "DirectMap2M"
+      case directMap1G = "DirectMap1G"
+      case level2Splits = "direct_map_level2_splits"
+      case level3Splits = "direct_map_level3_splits"
+      case level2Collapses = "direct_map_level2_collapses"
+      case level3Collapses = "direct_map_level3_collapses"
+    }
+  }
+
   public struct Expect: Sendable, Equatable, Codable {
     public var checked = 0
     public var matched = 0
@@ -44,6 +88,8 @@ public struct MachineStats: Sendable, Equatable, Codable {
   public var step: Int
   public var events: Int
   public var vmalloc: Vmalloc
+  public var buddy: Buddy
+  public var directMap: DirectMapStats
   public var expect: Expect
   public var warnings: Int
 
@@ -70,6 +116,25 @@ public struct MachineStats: Sendable, Equatable, Codable {
     v.freeAreas = kva.freeAreas.count
     v.largestFree = kva.largestFree
     vmalloc = v
+    var b = Buddy()
+    for z in machine.memory.zones {
+      b.zones[z.name] = Zone(nrFree: z.nrFree, freePages: z.freePages)
+      b.splits += z.splits
+      b.merges += z.merges
+    }
+    b.descriptorsCreated = c.descriptorsCreated
+    b.pcpPages = machine.memory.pcp.joined().reduce(0) { $0 + $1.count }
+    buddy = b
+    let d = machine.directMap
+    directMap = DirectMapStats(
+      directMap4k: d.directMap4k, directMap2M: d.directMap2M, directMap1G: d.directMap1G,
+      level2Splits: d.level2Splits, level3Splits: d.level3Splits, level2Collapses: d.level2Collapses,
+      level3Collapses: d.level3Collapses)
     warnings = c.warnings
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case step, events, vmalloc, buddy, expect, warnings
+    case directMap = "direct_map"
   }
 }
