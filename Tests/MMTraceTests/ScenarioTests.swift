@@ -95,7 +95,7 @@ import Testing
     let machine = Replay.run(script).machine
     let data = try JSONEncoder().encode(MachineStats(machine: machine, step: 100, events: 100))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    #expect(Set(json.keys) == ["step", "events", "vmalloc", "expect", "warnings"])
+    #expect(Set(json.keys) == ["step", "events", "vmalloc", "buddy", "direct_map", "expect", "warnings"])
     let v = try #require(json["vmalloc"] as? [String: Any])
     for key in [
       "allocs", "frees", "failed", "purges", "purged_areas", "busy_areas", "lazy_areas", "free_areas",
