@@ -19,6 +19,10 @@ public enum ScriptItem: Sendable, Equatable {
 public struct Script: Sendable {
   public var config: MachineConfig
   public var items: [ScriptItem]
+  /// What operations must produce, by operation index (0-based), from `expect=`.
+  public var expectations: [Int: Expectation] = [:]
+  /// The source line of each operation, when the script came from a file.
+  public var sourceLines: [Int] = []
 
   public init(config: MachineConfig, items: [ScriptItem]) {
     self.config = config

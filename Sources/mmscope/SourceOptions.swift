@@ -1,11 +1,15 @@
 import ArgumentParser
+import Foundation
 import MMCore
 import MMTrace
 
 /// Where the steps come from, and the machine options that override a scenario's own.
 struct SourceOptions: ParsableArguments {
+  @Argument(help: "A trace file (.mmtrace); or give --scenario instead.")
+  var file: String?
+
   @Option(name: .long, help: "A built-in scenario (see `mmscope scenarios`).")
-  var scenario: String
+  var scenario: String?
 
   @Option(name: .long, help: "Seed for the scenario's random choices.")
   var seed: UInt64 = 1
@@ -36,16 +40,38 @@ struct SourceOptions: ParsableArguments {
   var gbpages: OnOff?
 
   func validate() throws {
-    guard ScenarioLibrary.named(scenario) != nil else {
-      throw ValidationError(
-        "unknown scenario '\(scenario)'; expected one of: \(ScenarioLibrary.all.map(\.name).joined(separator: ", "))")
+    switch (file, scenario) {
+    case (nil, nil): throw ValidationError("give a trace file or --scenario NAME")
+    case (.some, .some): throw ValidationError("give either a trace file or --scenario, not both")
+    case (nil, .some(let scenario)):
+      guard ScenarioLibrary.named(scenario) != nil else {
+        throw ValidationError(
+          "unknown scenario '\(scenario)'; expected one of: \(ScenarioLibrary.all.map(\.name).joined(separator: ", "))")
+      }
+    case (.some, nil):
+      let scenarioOnly = [
+        seed != 1, steps != nil, cpus != nil, policy != nil, vmapNodes != nil, memory != nil,
+        unmappedCache != nil, pcp != nil, gbpages != nil,
+      ]
+      if scenarioOnly.contains(true) {
+        throw ValidationError("machine options apply to --scenario; a trace file sets its machine in its machine line")
+      }
     }
     if let cpus, !(1...8192).contains(cpus) { throw ValidationError("--cpus must be between 1 and 8192, got \(cpus)") }
     if let steps, steps < 0 { throw ValidationError("--steps must not be negative, got \(steps)") }
   }
 
-  func script() -> Script {
-    ScenarioLibrary.named(scenario)!.script(
+  /// The script: a scenario's, or the file's. A malformed file prints every problem and exits 65.
+  func script() throws -> Script {
+    if let file {
+      do {
+        return try TraceSource.load(path: file)
+      } catch let e as TraceSource.LoadError {
+        FileHandle.standardError.write(Data((e.description + "\n").utf8))
+        throw ExitCode(65)
+      }
+    }
+    return ScenarioLibrary.named(scenario!)!.script(
       ScenarioOptions(
         seed: seed, steps: steps, cpus: cpus, vmapNodes: vmapNodes.map { $0 == .on }, policy: policy,
         memoryBytes: memory?.bytes, unmappedCache: unmappedCache.map { $0 == .on }, perCPULists: pcp.map { $0 == .on },

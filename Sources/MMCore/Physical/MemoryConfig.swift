@@ -32,6 +32,8 @@ public struct MemoryConfig: Sendable, Equatable, Codable {
   public var perCPULists: Bool
   /// Rapoport's `__GFP_UNMAPPED` cache for module and secretmem pages.
   public var unmappedCache: Bool
+  /// Pageblock migratetypes other than Movable, set before boot frees the zones: first pfn → type.
+  public var pageblockTypes: [UInt64: Migratetype] = [:]
 
   /// x86-64's zones for `bytes` of RAM: DMA below 16 MiB (pfn 0 stays reserved, as on real machines),
   /// DMA32 below 4 GiB, Normal above.

@@ -16,6 +16,9 @@ public struct PhysicalMemory: Sendable {
   public init(config: MemoryConfig, cpus: Int) {
     self.config = config
     zones = config.zones.map { BuddyZone(name: $0.type.rawValue, start: $0.start, end: $0.end) }
+    for (pfn, mt) in config.pageblockTypes {
+      if let z = zones.firstIndex(where: { $0.contains(pfn) }) { zones[z].setPageblockMigratetype(pfn, mt) }
+    }
     bootBlocks = zones.indices.map { _ in 0 }
     for i in zones.indices { bootBlocks[i] = zones[i].freeAllAtBoot() }
     if config.perCPULists {

@@ -23,7 +23,7 @@ struct DumpCommand: ParsableCommand {
   var what: StateDump.What
 
   func run() throws {
-    let script = source.script()
+    let script = try source.script()
     let step = try at.step(in: script)
     let machine = Replay.run(script, steps: step).machine
     do {

@@ -21,7 +21,7 @@ struct StatsCommand: ParsableCommand {
   var json = false
 
   func run() throws {
-    let script = source.script()
+    let script = try source.script()
     let step = try at.step(in: script)
     let machine = Replay.run(script, steps: step).machine
     let stats = MachineStats(machine: machine, step: step, events: script.stepCount)

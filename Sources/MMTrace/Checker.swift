@@ -1,0 +1,59 @@
+import MMCore
+
+/// `mmscope check`: replays a script with every invariant after every step and every expectation
+/// compared, and summarizes.
+public struct CheckResult: Sendable {
+  public struct Problem: Sendable, Equatable {
+    /// The step (1-based operation number) and its source line, if known.
+    public var step: Int
+    public var line: Int?
+    public var message: String
+  }
+  public var events = 0
+  public var kinds: [String: Int] = [:]
+  public var expectChecked = 0
+  public var expectMatched = 0
+  public var mismatches: [Problem] = []
+  public var violations: [Problem] = []
+  /// Operations refused or failed that left the state unchanged.
+  public var warnings: [Problem] = []
+  public var machine: Machine
+
+  public var clean: Bool { mismatches.isEmpty && violations.isEmpty }
+}
+
+public enum Checker {
+  /// The operation's kind, as the summary counts them.
+  public static func kind(_ op: Operation) -> String {
+    String(TracePrinter.operation(op).split(separator: " ")[0])
+  }
+
+  public static func run(_ script: Script, file: String? = nil) -> CheckResult {
+    var machine = Machine(config: script.config)
+    machine.recordDetail = !script.expectations.isEmpty
+    var result = CheckResult(machine: machine)
+    var step = 0
+    for item in script.items {
+      guard let op = item.operation else { continue }
+      let line = step < script.sourceLines.count ? script.sourceLines[step] : nil
+      step += 1
+      let r = machine.apply(op)
+      result.events += 1
+      result.kinds[kind(op), default: 0] += 1
+      if let failure = r.failure { result.warnings.append(.init(step: step, line: line, message: failure)) }
+      if let e = script.expectations[step - 1] {
+        result.expectChecked += 1
+        let m = e.mismatches(r)
+        if m.isEmpty {
+          result.expectMatched += 1
+        } else {
+          result.mismatches.append(.init(step: step, line: line, message: m.joined(separator: "; ")))
+        }
+      }
+      for v in machine.violations().prefix(5) { result.violations.append(.init(step: step, line: line, message: v)) }
+      if result.violations.count > 100 { break }
+    }
+    result.machine = machine
+    return result
+  }
+}

@@ -1,0 +1,111 @@
+import MMCore
+
+extension TraceParser {
+  static let machineKeys: Set<String> = [
+    "cpus", "vmap-nodes", "policy", "memory", "unmapped-cache", "pcp", "gbpages", "zones", "pageblocks", "early-busy",
+  ]
+
+  mutating func onOff(_ a: Args, _ key: String, line: Int, default value: Bool) -> Bool? {
+    guard let t = a.keys[key] else { return value }
+    switch t.text {
+    case "on": return true
+    case "off": return false
+    default:
+      fail(line, t.column, "'\(key)=\(t.text)' must be on or off")
+      return nil
+    }
+  }
+
+  /// `machine cpus=N vmap-nodes=on|off|N policy=current|legacy memory=SIZE unmapped-cache=on|off
+  /// pcp=on|off gbpages=on|off zones=DMA:0x1-0x1000,... pageblocks=PFN:type,... early-busy=S-E,...`
+  mutating func machine(_ tokens: ArraySlice<Token>, line: Int) -> MachineConfig? {
+    guard let a = args(Array(tokens), allowed: Self.machineKeys, line: line, op: "machine") else { return nil }
+    if let extra = a.positional.first {
+      fail(line, extra.column, "machine takes key=value settings only")
+      return nil
+    }
+    guard let cpus = small(a, "cpus", line: line, range: 1...8192, default: 1),
+      let unmapped = onOff(a, "unmapped-cache", line: line, default: false),
+      let pcp = onOff(a, "pcp", line: line, default: false),
+      let gb = onOff(a, "gbpages", line: line, default: true),
+      let memory = number(a, "memory", line: line, default: 8 << 30, size: true)
+    else { return nil }
+    guard memory! >= 1 << 20, memory! % 4096 == 0, memory! <= 1 << 46 else {
+      fail(line, a.keys["memory"]!.column, "memory= must be whole pages between 1M and 64T")
+      return nil
+    }
+    var nodes: Int? = nil
+    if let t = a.keys["vmap-nodes"] {
+      if t.text == "on" {
+        nodes = nil
+      } else if t.text == "off" {
+        nodes = 1
+      } else if let n = Int(t.text), (1...128).contains(n) {
+        nodes = n
+      } else {
+        fail(line, t.column, "vmap-nodes= must be on, off or a count in 1...128")
+        return nil
+      }
+    }
+    var policy = VmallocPolicy.current
+    if let t = a.keys["policy"] {
+      guard let p = VmallocPolicy(rawValue: String(t.text)) else {
+        fail(line, t.column, "policy= must be current or legacy")
+        return nil
+      }
+      policy = p
+    }
+    var mem = MemoryConfig(bytes: memory!, gbpages: gb, perCPULists: pcp, unmappedCache: unmapped)
+    if let t = a.keys["zones"] {
+      var zones: [ZoneSpec] = []
+      for part in t.text.split(separator: ",") {
+        let bits = part.split(separator: ":")
+        let range = bits.count == 2 ? bits[1].split(separator: "-") : []
+        guard bits.count == 2,
+          let type = ZoneType.allCases.first(where: { $0.rawValue.lowercased() == bits[0].lowercased() }),
+          range.count == 2, let s = TraceValues.number(range[0]), let e = TraceValues.number(range[1]), s < e,
+          e <= mem.pages
+        else {
+          fail(
+            line, t.column,
+            "zones= expects NAME:FIRSTPFN-ENDPFN,... with names DMA, DMA32, Normal inside memory; '\(part)' is not")
+          return nil
+        }
+        zones.append(ZoneSpec(type, s, e))
+      }
+      zones.sort { $0.start < $1.start }
+      for i in zones.indices.dropFirst() where zones[i].start < zones[i - 1].end {
+        fail(line, t.column, "zones= ranges overlap")
+        return nil
+      }
+      mem.zones = zones
+    }
+    if let t = a.keys["pageblocks"] {
+      for part in t.text.split(separator: ",") {
+        let bits = part.split(separator: ":")
+        guard bits.count == 2, let pfn = TraceValues.number(bits[0]),
+          let mt = Migratetype.allCases.first(where: { $0.procName.lowercased() == bits[1].lowercased() })
+        else {
+          fail(
+            line, t.column,
+            "pageblocks= expects PFN:TYPE,... (types unmovable, movable, reclaimable, highatomic, isolate); '\(part)' is not"
+          )
+          return nil
+        }
+        mem.pageblockTypes[pfn & ~UInt64(BuddyConstants.pageblockPages - 1)] = mt
+      }
+    }
+    var early: [Span] = []
+    if let t = a.keys["early-busy"] {
+      for part in t.text.split(separator: ",") {
+        let r = part.split(separator: "-")
+        guard r.count == 2, let s = TraceValues.number(r[0]), let e = TraceValues.number(r[1]), s < e, s >= 1 else {
+          fail(line, t.column, "early-busy= expects START-END,... with START below END; '\(part)' is not")
+          return nil
+        }
+        early.append(Span(s, e))
+      }
+    }
+    return MachineConfig(kva: KVAConfig(cpus: cpus, vmapNodes: nodes, policy: policy, earlyBusy: early), memory: mem)
+  }
+}
