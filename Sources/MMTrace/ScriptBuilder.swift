@@ -4,8 +4,21 @@ import MMCore
 public struct ScriptBuilder: Sendable {
   public private(set) var items: [ScriptItem] = []
   public private(set) var operations = 0
+  private var released: [String: [String]] = [:]
+  private var issued: [String: Int] = [:]
 
   public init() {}
+
+  /// A name for a new allocation: a released one with this prefix if any, else the next number, so
+  /// long workloads reuse a bounded set of names.
+  public mutating func name(_ prefix: String) -> String {
+    if let n = released[prefix]?.popLast() { return n }
+    issued[prefix, default: 0] += 1
+    return "\(prefix)\(issued[prefix]!)"
+  }
+
+  /// Gives a freed allocation's name back for reuse.
+  public mutating func release(_ name: String, prefix: String) { released[prefix, default: []].append(name) }
 
   public mutating func narrate(_ text: String) { items.append(.narrate(text)) }
   public mutating func bookmark(_ name: String) { items.append(.bookmark(name)) }

@@ -60,7 +60,6 @@ enum PhysicalScenarios {
   ) { steps, _, rng in
     var s = ScriptBuilder()
     var live: [String] = []
-    var n = 0
     s.narrate(
       "Every pageblock starts Movable. Unmovable and reclaimable requests fall back: large free blocks are "
         + "claimed (the pageblock changes type), small ones are stolen (it does not).")
@@ -69,11 +68,13 @@ enum PhysicalScenarios {
         let roll = rng.inclusive(0...9)
         let mt: Migratetype = roll < 6 ? .movable : roll < 9 ? .unmovable : .reclaimable
         let order = Int(rng.inclusive(0...9) < 8 ? rng.inclusive(0...2) : rng.inclusive(3...9))
-        n += 1
-        s.op(.allocPages(order: order, migratetype: mt, zone: .normal, cpu: 0, name: "p\(n)"))
-        live.append("p\(n)")
+        let name = s.name("p")
+        s.op(.allocPages(order: order, migratetype: mt, zone: .normal, cpu: 0, name: name))
+        live.append(name)
       } else {
-        free(&s, live.remove(at: Int(rng.inclusive(0...UInt64(live.count - 1)))))
+        let name = live.remove(at: Int(rng.inclusive(0...UInt64(live.count - 1))))
+        free(&s, name)
+        s.release(name, prefix: "p")
       }
     }
     return s
@@ -87,21 +88,22 @@ enum PhysicalScenarios {
   ) { steps, _, rng in
     var s = ScriptBuilder()
     var loaded: [String] = []
-    var n = 0
     s.narrate(
       "Each module gets text, rodata and data areas in the module space. Making text RO+X and rodata RO also "
         + "changes the direct-map alias of every page behind them: a 1 GiB or 2 MiB leaf holding such a page splits.")
     while s.operations < steps {
       if loaded.count < 20 && (loaded.count < 3 || rng.inclusive(0...3) != 0) {
-        n += 1
+        let name = s.name("mod")
         let layout = ModuleLayout(
           text: rng.inclusive(1...40) * 4096 + rng.inclusive(0...4095), rodata: rng.inclusive(1...12) * 4096,
           data: rng.inclusive(1...8) * 4096)
-        s.op(.loadModule(name: "mod\(n)", layout, cpu: Int(rng.inclusive(0...1))))
-        loaded.append("mod\(n)")
+        s.op(.loadModule(name: name, layout, cpu: Int(rng.inclusive(0...1))))
+        loaded.append(name)
       } else {
         s.narrate("Unloading resets each page's alias (invalid, purge, default), one page at a time.")
-        s.op(.unloadModule(name: loaded.remove(at: Int(rng.inclusive(0...UInt64(loaded.count - 1))))))
+        let name = loaded.remove(at: Int(rng.inclusive(0...UInt64(loaded.count - 1))))
+        s.op(.unloadModule(name: name))
+        s.release(name, prefix: "mod")
       }
     }
     s.bookmark("end")
@@ -116,17 +118,18 @@ enum PhysicalScenarios {
   ) { steps, _, rng in
     var s = ScriptBuilder()
     var live: [String] = []
-    var n = 0
     s.narrate(
       "A secretmem page is removed from the direct map on its own (set_direct_map_invalid_noflush): the "
         + "large page holding it splits. With the unmapped cache, pages come from 2 MiB blocks unmapped whole.")
     while s.operations < steps {
       if live.count < 24 && (live.isEmpty || rng.inclusive(0...2) != 0) {
-        n += 1
-        s.op(.secretmemAlloc(name: "s\(n)", pages: Int(rng.inclusive(1...8))))
-        live.append("s\(n)")
+        let name = s.name("s")
+        s.op(.secretmemAlloc(name: name, pages: Int(rng.inclusive(1...8))))
+        live.append(name)
       } else {
-        s.op(.secretmemFree(name: live.remove(at: Int(rng.inclusive(0...UInt64(live.count - 1))))))
+        let name = live.remove(at: Int(rng.inclusive(0...UInt64(live.count - 1))))
+        s.op(.secretmemFree(name: name))
+        s.release(name, prefix: "s")
       }
     }
     return s

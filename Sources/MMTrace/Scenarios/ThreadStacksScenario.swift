@@ -11,7 +11,6 @@ enum ThreadStacksScenario {
   ) { steps, cpus, rng in
     var s = ScriptBuilder()
     var live: [(name: String, cpu: Int)] = []
-    var next = 0
     s.narrate(
       "Each fork takes a 16 KiB stack: 20 KiB with its guard page, aligned to 16 KiB, so the search "
         + "looks for 36 KiB - 1. Exiting threads free them lazily; after lazy_max_pages() pages a purge runs.")
@@ -19,13 +18,13 @@ enum ThreadStacksScenario {
       let target = 48 + Int(rng.inclusive(0...32))
       if live.count < target || rng.inclusive(0...2) == 0 {
         let cpu = Int(rng.inclusive(0...UInt64(max(cpus - 1, 0))))
-        let name = "stack\(next)"
-        next += 1
+        let name = s.name("stack")
         s.vmalloc(name, 16 * 1024, align: 16 * 1024, kind: .stack, cpu: cpu)
         live.append((name, cpu))
       } else {
         let victim = live.removeFirst()
         s.vfree(victim.name, cpu: victim.cpu)
+        s.release(victim.name, prefix: "stack")
       }
     }
     return s
