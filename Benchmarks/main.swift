@@ -116,6 +116,44 @@ if runs("replay") {
       note: "\(forkOps.count) operations"))
 }
 
+// 5. Seeking on a 1M-event trace: build the timeline once, then jump to random steps and step back.
+func peakRSSMiB() -> Double {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+  else { return 0 }
+  return Double(line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0) / 1024
+}
+if runs("seek") {
+  let events = quick ? 100_000 : 1_000_000
+  let script = ScenarioLibrary.named("thread-stacks")!.script(ScenarioOptions(steps: events))
+  var timeline: Timeline? = nil
+  let build = measure { timeline = Timeline(script: script) }
+  var t = timeline!
+  rows.append(
+    Row(
+      name: "timeline build, \(t.stepCount) events", value: build, unit: "s",
+      note: "checkpoint every \(t.interval) steps; \(Double(t.stepCount) / build / 1e6) M events/s"))
+  var rng = SeededRandom(seed: 3)
+  var worst = 0.0
+  var total = 0.0
+  let seeks = 200
+  for _ in 0..<seeks {
+    let step = Int(rng.inclusive(0...UInt64(t.stepCount)))
+    let d = measure { _ = t.state(at: step) }
+    worst = max(worst, d)
+    total += d
+  }
+  rows.append(Row(name: "seek to a random step", value: total / Double(seeks) * 1e3, unit: "ms", note: "worst \(String(format: "%.1f", worst * 1e3)) ms over \(seeks) seeks"))
+  var back = 0.0
+  var step = t.stepCount
+  for _ in 0..<100 {
+    step -= 1
+    back = max(back, measure { _ = t.state(at: step) })
+  }
+  rows.append(Row(name: "one step back (worst of 100)", value: back * 1e3, unit: "ms", note: "from the last step"))
+  rows.append(Row(name: "peak memory with the timeline", value: peakRSSMiB(), unit: "MiB", note: "VmHWM, script and checkpoints included"))
+}
+
 let w = rows.map(\.name.count).max()!
 print("| benchmark" + String(repeating: " ", count: w - 9) + " | value | unit | note |")
 print("|" + String(repeating: "-", count: w + 2) + "|---:|---|---|")

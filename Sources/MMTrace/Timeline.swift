@@ -9,6 +9,11 @@ public struct Timeline: Sendable {
   public let operations: [Operation]
   public let interval: Int
   var checkpoints: [Machine] = []
+  /// Finer checkpoints (every `fineInterval` steps) inside the segment last visited, built while
+  /// seeking there, so stepping back and forth nearby replays only a few hundred operations.
+  public let fineInterval = 512
+  var fine: [Int: Machine] = [:]
+  var fineSegment = -1
   /// Bookmarks with their steps, and narration with the step it starts at.
   public let bookmarks: [(name: String, step: Int)]
   public let narration: [(step: Int, text: String)]
@@ -48,23 +53,40 @@ public struct Timeline: Sendable {
   public var stepCount: Int { operations.count }
 
   /// The machine after `step` operations and the full report of the last of them (nil at step 0).
-  public func state(at step: Int) -> (machine: Machine, report: StepReport?) {
+  /// The report comes from replaying that last operation, so the state is reached from step - 1.
+  public mutating func state(at step: Int) -> (machine: Machine, report: StepReport?) {
     let target = min(max(step, 0), operations.count)
-    var machine = checkpoints[target / interval]
-    var report: StepReport? = nil
-    var i = (target / interval) * interval
-    while i < target {
-      if i == target - 1 { machine.recordDetail = true }
-      report = machine.apply(operations[i])
+    guard target > 0 else {
+      var m = checkpoints[0]
+      m.recordDetail = true
+      return (m, nil)
+    }
+    let before = target - 1
+    let segment = before / interval
+    if segment != fineSegment {
+      fine = [:]
+      fineSegment = segment
+    }
+    // Start from the nearest checkpoint at or below the step before the target.
+    var start = segment * interval
+    var machine = checkpoints[segment]
+    let fineStart = (before / fineInterval) * fineInterval
+    if fineStart > start, let m = fine[fineStart] {
+      start = fineStart
+      machine = m
+    } else if let best = fine.keys.filter({ $0 > start && $0 <= before }).max() {
+      start = best
+      machine = fine[best]!
+    }
+    machine.recordDetail = false
+    var i = start
+    while i < before {
+      machine.apply(operations[i])
       i += 1
+      if i % fineInterval == 0 && i % interval != 0 && fine[i] == nil { fine[i] = machine }
     }
     machine.recordDetail = true
-    if report == nil && target > 0 {
-      // The checkpoint sits exactly on the step: replay the last operation from the one before.
-      var previous = state(at: target - 1).machine
-      report = previous.apply(operations[target - 1])
-      machine = previous
-    }
+    let report = machine.apply(operations[before])
     return (machine, report)
   }
 

@@ -11,11 +11,11 @@ import Testing
 
   @Test func anyStepEqualsAStraightReplay() throws {
     let script = ScenarioLibrary.named("thread-stacks")!.script(ScenarioOptions(steps: 3000))
-    let timeline = Timeline(script: script, interval: 256)
+    var timeline = Timeline(script: script, interval: 2048)
     #expect(timeline.stepCount == script.stepCount)
     var rng = SeededRandom(seed: 5)
     // Forward, backward, on and next to checkpoints.
-    var steps = [0, 1, 255, 256, 257, 512, timeline.stepCount - 1, timeline.stepCount]
+    var steps = [0, 1, 255, 256, 257, 512, 2047, 2048, 2049, 2600, 2599, 2100, timeline.stepCount - 1, timeline.stepCount]
     for _ in 0..<12 { steps.append(Int(rng.inclusive(0...UInt64(timeline.stepCount)))) }
     for step in steps {
       let (machine, report) = timeline.state(at: step)

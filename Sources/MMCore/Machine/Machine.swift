@@ -79,6 +79,7 @@ public struct Machine: Sendable {
   public mutating func apply(_ op: Operation) -> StepReport {
     counters.events += 1
     var step = StepReport(operation: op)
+    step.keepDetail = recordDetail
     switch op {
     case .vmalloc(let v): vmalloc(v, step: &step)
     case .allocVmapArea(let req, let kind, let name): allocVmapArea(req, kind: kind, name: name, step: &step)

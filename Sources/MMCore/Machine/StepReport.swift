@@ -40,6 +40,8 @@ public struct StepReport: Sendable, Equatable {
   public var unmappedReleases: [BuddySplit] = []
   /// Set when the operation was refused before it changed anything.
   public var refusal: String?
+  /// Whether buddy reports are kept (off for bulk replays; the counts are kept either way).
+  var keepDetail = true
 
   public init(operation: Operation) { self.operation = operation }
 
@@ -52,7 +54,7 @@ public struct StepReport: Sendable, Equatable {
   }
 
   mutating func add(_ b: BuddyReport) {
-    if buddy.count < 64 { buddy.append(b) }
+    if keepDetail && buddy.count < 64 { buddy.append(b) }
     if b.error == nil {
       if b.operation == .alloc { pagesAllocated += 1 << UInt64(b.order) } else { pagesFreed += 1 << UInt64(b.order) }
     }

@@ -36,6 +36,12 @@ struct SparsePages: Sendable {
     }
   }
 
+  /// Changes an entry that exists (a list neighbour) with one hash lookup.
+  @inline(__always)
+  mutating func update(_ i: Int32, _ body: (inout PageInfo) -> Void) {
+    body(&entries[i, default: PageInfo()])
+  }
+
   /// Offsets of all block heads, in no particular order.
   var heads: Dictionary<Int32, PageInfo>.Keys { entries.keys }
   var count: Int { entries.count }
@@ -148,12 +154,12 @@ public struct BuddyZone: Sendable {
     if tail {
       p.prev = tails[l]
       p.next = -1
-      if tails[l] >= 0 { pages[Int(tails[l])].next = o } else { heads[l] = o }
+      if tails[l] >= 0 { pages.update(tails[l]) { $0.next = o } } else { heads[l] = o }
       tails[l] = o
     } else {
       p.prev = -1
       p.next = heads[l]
-      if heads[l] >= 0 { pages[Int(heads[l])].prev = o } else { tails[l] = o }
+      if heads[l] >= 0 { pages.update(heads[l]) { $0.prev = o } } else { tails[l] = o }
       heads[l] = o
     }
     pages[Int(o)] = p
@@ -167,11 +173,9 @@ public struct BuddyZone: Sendable {
     let o = offset(pfn)
     let p = pages[o]
     let l = list(Int(p.order), Int(p.migratetype))
-    if p.prev >= 0 { pages[Int(p.prev)].next = p.next } else { heads[l] = p.next }
-    if p.next >= 0 { pages[Int(p.next)].prev = p.prev } else { tails[l] = p.prev }
-    pages[o].state = .tail
-    pages[o].prev = -1
-    pages[o].next = -1
+    if p.prev >= 0 { pages.update(p.prev) { $0.next = p.next } } else { heads[l] = p.next }
+    if p.next >= 0 { pages.update(p.next) { $0.prev = p.prev } } else { tails[l] = p.prev }
+    pages[o] = PageInfo()
     listCounts[l] -= 1
     nrFree[Int(p.order)] -= 1
     freePages -= 1 << UInt64(p.order)
@@ -212,11 +216,7 @@ public struct BuddyZone: Sendable {
   }
 
   mutating func markAllocated(_ pfn: UInt64, order: Int, mt: Migratetype, owner: UInt32 = 0) {
-    let o = offset(pfn)
-    pages[o].state = .allocated
-    pages[o].order = UInt8(order)
-    pages[o].migratetype = UInt8(mt.rawValue)
-    pages[o].owner = owner
+    pages[offset(pfn)] = PageInfo(state: .allocated, order: UInt8(order), migratetype: UInt8(mt.rawValue), owner: owner)
   }
 
   /// `__rmqueue_smallest()`: the smallest order with a block on the wanted list, from its head.
@@ -424,12 +424,9 @@ public struct BuddyZone: Sendable {
     return (Int(p.order), Migratetype(rawValue: Int(p.migratetype))!, p.owner)
   }
 
-  mutating func clearAllocated(_ pfn: UInt64) {
-    pages[offset(pfn)].state = .tail
-    pages[offset(pfn)].owner = 0
-  }
+  mutating func clearAllocated(_ pfn: UInt64) { pages[offset(pfn)] = PageInfo() }
 
-  mutating func setOwner(_ pfn: UInt64, _ owner: UInt32) { pages[offset(pfn)].owner = owner }
+  mutating func setOwner(_ pfn: UInt64, _ owner: UInt32) { pages.update(Int32(offset(pfn))) { $0.owner = owner } }
 
   // MARK: Boot
 

@@ -8,6 +8,9 @@ public struct PhysicalMemory: Sendable {
   public internal(set) var pcp: [[PerCPULists]]
   /// Boot's blocks handed to each zone.
   public internal(set) var bootBlocks: [Int]
+  /// Each zone's type, and whether a Normal zone sits above a DMA32 one (ALLOC_NOFRAGMENT applies).
+  let zoneTypes: [ZoneType]
+  let noFragmentApplies: Bool
 
   /// Owner recorded for blocks sitting on a per-CPU list.
   static let pcpOwner = UInt32.max
@@ -15,6 +18,8 @@ public struct PhysicalMemory: Sendable {
   /// Every zone freed as boot frees it.
   public init(config: MemoryConfig, cpus: Int) {
     self.config = config
+    zoneTypes = config.zones.map(\.type)
+    noFragmentApplies = zoneTypes.contains(.normal) && zoneTypes.contains(.dma32)
     zones = config.zones.map { BuddyZone(name: $0.type.rawValue, start: $0.start, end: $0.end) }
     for (pfn, mt) in config.pageblockTypes {
       if let z = zones.firstIndex(where: { $0.contains(pfn) }) { zones[z].setPageblockMigratetype(pfn, mt) }
@@ -56,10 +61,9 @@ public struct PhysicalMemory: Sendable {
       report.error = .invalidOrder(order)
       return report
     }
-    let candidates = zones.indices.reversed().filter { ZoneType(rawValue: zones[$0].name)! <= highest }
-    let noFragmentFirst = highest == .normal && zoneIndex(.normal) != nil && zoneIndex(.dma32) != nil
+    let noFragmentFirst = highest == .normal && noFragmentApplies
     for pass in noFragmentFirst ? [true, false] : [false] {
-      for z in candidates {
+      for z in zones.indices.reversed() where zoneTypes[z] <= highest {
         report.zone = zones[z].name
         var attempt = BuddyReport(operation: .alloc, zone: zones[z].name, order: order, migratetype: mt)
         let got: UInt64?
