@@ -18,7 +18,8 @@ let package = Package(
       name: "MMCore",
       dependencies: [.product(name: "DequeModule", package: "swift-collections")]
     ),
-    .target(name: "MMTrace", dependencies: ["MMCore"]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .target(name: "MMTrace", dependencies: ["MMCore", "CZlib"]),
     .executableTarget(
       name: "mmscope",
       dependencies: [

@@ -15,13 +15,17 @@ import Testing
     #expect(timeline.stepCount == script.stepCount)
     var rng = SeededRandom(seed: 5)
     // Forward, backward, on and next to checkpoints.
-    var steps = [0, 1, 255, 256, 257, 512, 2047, 2048, 2049, 2600, 2599, 2100, timeline.stepCount - 1, timeline.stepCount]
+    var steps = [
+      0, 1, 255, 256, 257, 512, 2047, 2048, 2049, 2600, 2599, 2100, timeline.stepCount - 1, timeline.stepCount,
+    ]
     for _ in 0..<12 { steps.append(Int(rng.inclusive(0...UInt64(timeline.stepCount)))) }
     for step in steps {
       let (machine, report) = timeline.state(at: step)
       let straight = Replay.run(script, steps: step, recordDetail: false)
       #expect(try fingerprint(machine) == fingerprint(straight.machine), "step \(step)")
-      #expect(MachineStats(machine: machine, step: step, events: 0) == MachineStats(machine: straight.machine, step: step, events: 0))
+      #expect(
+        MachineStats(machine: machine, step: step, events: 0)
+          == MachineStats(machine: straight.machine, step: step, events: 0))
       if step > 0 {
         // The seeked step's report carries full detail, as a detailed replay's last report does.
         let detailed = Replay.run(script, steps: step, recordDetail: true).last
