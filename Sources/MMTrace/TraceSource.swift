@@ -11,9 +11,55 @@ public enum TraceSource {
     public var description: String { errors.map(\.description).joined(separator: "\n") }
   }
 
-  /// Reads and parses `path`. Throws `LoadError` with every problem found.
-  public static func load(path: String) throws -> Script {
+  /// The formats a SOURCE file can be in.
+  public enum Format: String, Sendable {
+    case mmtrace
+    case kernel = "kernel trace"
+  }
+
+  /// Which format a file is in, from its first bytes (gzip is always a kernel trace).
+  public static func detect(path: String) throws -> Format {
     let name = (path as NSString).lastPathComponent
+    guard let h = FileHandle(forReadingAtPath: path) else {
+      throw LoadError(errors: [TraceError(file: name, line: 0, column: 0, message: "cannot read the file")])
+    }
+    defer { try? h.close() }
+    let head = h.readData(ofLength: 65536)
+    if head.isEmpty {
+      throw LoadError(errors: [TraceError(file: name, line: 0, column: 0, message: "the file is empty")])
+    }
+    if head.starts(with: [0x1f, 0x8b]) { return .kernel }
+    if head.contains(0) {
+      throw LoadError(errors: [
+        TraceError(file: name, line: 0, column: 0, message: "a binary file: expected .mmtrace text or a kernel trace")
+      ])
+    }
+    let text = String(decoding: head, as: UTF8.self)
+    for line in text.split(separator: "\n").prefix(200) {
+      let t = line.drop { $0 == " " || $0 == "\t" }
+      if t.isEmpty || t.hasPrefix("#") { continue }
+      if t.hasPrefix("mmtrace") { return .mmtrace }
+      if KernelTraceParser.looksLikeEvent(line) { return .kernel }
+    }
+    return .mmtrace
+  }
+
+  /// Reads and parses `path`, whichever format. Throws `LoadError` with every problem found.
+  public static func load(path: String, progress: ((Int, UInt64, UInt64) -> Void)? = nil) throws -> Script {
+    let name = (path as NSString).lastPathComponent
+    if try detect(path: path) == .kernel {
+      let imported: KernelImport
+      do {
+        imported = try KernelImporter.importFile(path: path, progress: progress)
+      } catch let e as LineReader.ReadError {
+        throw LoadError(errors: [
+          TraceError(
+            file: name, line: 0, column: 0, message: e.description.replacingOccurrences(of: "\(name): ", with: ""))
+        ])
+      }
+      if !imported.errors.isEmpty { throw LoadError(errors: imported.errors, partial: imported.document.script) }
+      return imported.document.script
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw LoadError(errors: [TraceError(file: name, line: 0, column: 0, message: "cannot read the file")])
     }

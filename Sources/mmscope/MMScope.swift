@@ -14,6 +14,9 @@ struct MMScope: ParsableCommand {
         mmscope stats --scenario fix_align_alloc_test --json
         mmscope dump --scenario teach-fits --at all-fits --what free-tree
       """,
-    subcommands: [ScenariosCommand.self, GenerateCommand.self, CheckCommand.self, StatsCommand.self, DumpCommand.self]
+    subcommands: [
+      ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self, StatsCommand.self,
+      DumpCommand.self,
+    ]
   )
 }

@@ -188,3 +188,36 @@ import Testing
     }
   }
 }
+
+@Suite struct RecordedLinesTests {
+  @Test func recordedPlacementsRoundTrip() {
+    let text = """
+      mmtrace 1
+      machine cpus=2 lazy-purge=recorded memory=1G early-busy=0xffffc90000100000-0xffffc90000105000
+      alloc_vmap_area size=0x5000 align=0x4000 cpu=1 at=0xffffc90000000000
+      alloc_pages order=0 mt=unmovable at=0x1000
+      vfree 0xffffc90000100000
+      purge kernel=7
+
+      """
+    var p = TraceParser(file: "r")
+    let doc = p.parse(text)
+    #expect(p.errors.isEmpty, "\(p.errors)")
+    #expect(doc.config.kva.autoPurge == false)
+    var req = KVARequest(size: 0x5000, align: 0x4000, cpu: 1)
+    req.at = 0xffff_c900_0000_0000
+    #expect(
+      doc.lines.map(\.item) == [
+        .operation(.allocVmapArea(req, kind: .vmalloc, name: nil)),
+        .operation(.allocPagesAt(pfn: 0x1000, order: 0, migratetype: .unmovable)),
+        .operation(.vfree(.address(0xffff_c900_0010_0000), cpu: 0)), .operation(.kernelPurge(recorded: 7)),
+      ])
+    var again = TraceParser(file: "r2")
+    #expect(again.parse(TracePrinter.text(doc)).lines.map(\.item) == doc.lines.map(\.item) && again.errors.isEmpty)
+    let r = Checker.run(doc.script)
+    #expect(r.violations.isEmpty && r.warnings.isEmpty, "\(r.warnings)")
+    #expect(r.machine.counters.kernelPurgedAreas == 7 && r.machine.counters.purgedAreas == 1)
+    // The engine would also have put the first area at VMALLOC_START (the pool is empty): agreement.
+    #expect(r.machine.counters.agreements == 1)
+  }
+}

@@ -37,6 +37,7 @@ public struct CurrentKVA: Sendable {
       report.lazyPages = lazyPages
       return report
     }
+    if let at = req.at { return allocAt(at, req) }
     var addr: UInt64? = nil
     var vnTag: UInt32 = 0
     let fullWindow = req.vstart == KernelConstants.vmallocStart && req.vend == KernelConstants.vmallocEnd
@@ -116,6 +117,66 @@ public struct CurrentKVA: Sendable {
     free.maxLog.removeAll(keepingCapacity: true)
   }
 
+  /// Places an area where a recorded kernel placed it. The engine's own choice is computed first,
+  /// without changing anything: the pool head it would take, or the lowest match in the free tree.
+  /// Then the recorded range comes out of a pool (if it is that pool's head) or the free tree.
+  mutating func allocAt(_ at: UInt64, _ req: KVARequest) -> KVAReport {
+    var report = KVAReport(operation: .alloc)
+    let size = req.size
+    let (end, overflow) = at.addingReportingOverflow(size)
+    guard !overflow, size > 0 else {
+      report.error = .invalidSize(size)
+      return report
+    }
+    let fullWindow = req.vstart == KernelConstants.vmallocStart && req.vend == KernelConstants.vmallocEnd
+    var vnTag: UInt32 = 0
+    var poolIndex: (node: Int, pool: Int)? = nil
+    if fullWindow && config.vmapNodes > 1 {
+      let vn = req.cpu % config.vmapNodes
+      vnTag = UInt32(vn + 1)
+      report.vmapNode = vn
+      if let idx = VmapNode.poolIndex(size: size), let head = nodes[vn].pools[idx].first {
+        if KernelMath.isAligned(head.start, req.align) { report.predicted = head.start }
+        if head.start == at && head.size == size { poolIndex = (vn, idx) }
+      }
+    }
+    if report.predicted == nil {
+      let adjust = !(req.align <= KernelConstants.pageSize || req.vend &- req.vstart == size)
+      var steps: [SearchStep] = []
+      if let id = free.findLowestMatch(
+        size: size, align: req.align, vstart: req.vstart, adjustSearchSize: adjust, steps: &steps,
+        visited: &report.visited, record: false)
+      {
+        let n = free[id]
+        let nva = KernelMath.alignUp(n.start > req.vstart ? n.start : req.vstart, req.align)
+        if nva &+ size <= req.vend { report.predicted = nva }
+      }
+    }
+    report.agrees = report.predicted == at
+    if let (vn, idx) = poolIndex {
+      nodes[vn].pools[idx].removeFirst()
+      nodes[vn].pooled -= 1
+      report.poolHit = true
+    } else {
+      guard let id = free.find(containing: at), free[id].end >= end else {
+        report.error = .conflict(at)
+        report.lazyPages = lazyPages
+        return report
+      }
+      report.chosenFree = Span(free[id].start, free[id].end)
+      report.fit = free.clip(id, nva: at, size: size, changes: &report.freeTreeChanges, record: recordDetail)
+    }
+    let n = config.nodeID(of: at)
+    let id = nodes[n].busy.makeNode(start: at, end: end)
+    nodes[n].busy.setVnID(id, vnTag)
+    nodes[n].busy.setOwner(id, req.owner)
+    nodes[n].busy.insert(id)
+    report.area = Span(at, end)
+    report.owner = req.owner
+    report.lazyPages = lazyPages
+    return report
+  }
+
   // MARK: Free
 
   /// `free_vmap_area_noflush()` reached through `find_unlink_vmap_area()`: the area leaves the busy tree
@@ -145,7 +206,7 @@ public struct CurrentKVA: Sendable {
     nodes[lazyNode].lazy.setOwner(lid, area.owner)
     nodes[lazyNode].lazy.insert(lid)
     report.lazyPages = lazyPages
-    if lazyPages > config.lazyMaxPages {
+    if config.autoPurge && lazyPages > config.lazyMaxPages {
       if recordDetail {
         free.logMaxChanges = true
         free.maxLog.removeAll(keepingCapacity: true)

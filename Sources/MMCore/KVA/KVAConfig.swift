@@ -15,6 +15,9 @@ public struct KVAConfig: Sendable, Equatable, Codable {
   public var policy: VmallocPolicy
   /// Busy areas registered before the allocator starts (the kernel's early `vmlist`).
   public var earlyBusy: [Span]
+  /// Whether crossing `lazy_max_pages()` purges by itself. A replayed kernel trace turns this off and
+  /// purges where the kernel's `purge_vmap_area_lazy` events say it did.
+  public var autoPurge = true
 
   /// A configuration with `nr_vmap_nodes` derived from the CPU count as `vmap_init_nodes` derives it,
   /// unless `vmapNodes` says otherwise (1 switches the nodes off).
@@ -45,6 +48,9 @@ public struct KVARequest: Sendable, Equatable, Codable {
   public var cpu: Int
   /// An owner index the caller attaches to the busy area (0 = none).
   public var owner: UInt32
+  /// The address a recorded kernel chose: the area is placed there, and the engine's own choice is
+  /// computed beside it (`KVAReport.predicted`).
+  public var at: UInt64? = nil
 
   public init(
     size: UInt64, align: UInt64 = KernelConstants.pageSize,

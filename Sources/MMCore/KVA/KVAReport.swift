@@ -111,6 +111,9 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
   case notBusy(UInt64)
   /// The modelled kernel would hit a `BUG_ON` here; the model refuses the request instead.
   case kernelBug(String)
+  /// A recorded placement overlaps what the model holds as busy, lazy or pooled: the trace and the
+  /// model's knowledge disagree.
+  case conflict(UInt64)
 
   /// The kernel's errno name.
   public var errno: String {
@@ -120,6 +123,7 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
     case .beyondVend: "ERANGE"
     case .busy: "EBUSY"
     case .kernelBug: "BUG"
+    case .conflict: "EEXIST"
     }
   }
 
@@ -133,6 +137,7 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
     case .busy: "no hole in the busy list holds the request, even after a purge (EBUSY)"
     case .notBusy(let a): "\(a.hex) is not inside a busy area: never allocated or already freed (EINVAL)"
     case .kernelBug(let what): "the kernel would oops here: \(what); the model refuses the request"
+    case .conflict(let a): "the recorded area at \(a.hex) overlaps an area the model holds as busy or lazy"
     }
   }
 }
@@ -173,6 +178,10 @@ public struct KVAReport: Sendable, Equatable {
   /// For a free: `vmap_lazy_nr` right after the area was counted, before any purge it triggered
   /// (the `nr_lazy` of the `free_vmap_area_noflush` event).
   public var nrLazy: UInt64 = 0
+  /// For a recorded placement (`KVARequest.at`): what the engine would have chosen itself, nil when it
+  /// would have failed. `agrees` is set when that equals the recorded address.
+  public var predicted: UInt64?
+  public var agrees: Bool?
   /// The owner index recorded on the allocated or freed area.
   public var owner: UInt32 = 0
   /// The free was at an address inside the area rather than at its start.

@@ -36,6 +36,23 @@ public struct LegacyKVA: Sendable {
       report.lazyPages = lazyPages
       return report
     }
+    if let at = req.at {
+      // A recorded placement: the old allocator had no free structure, so it is placed if no busy
+      // area overlaps it.
+      let end = at &+ req.size
+      if let next = busy.lowerBound(endAbove: at), busy[next].start < end {
+        report.error = .conflict(at)
+        return report
+      }
+      let id = busy.makeNode(start: at, end: end)
+      busy.setOwner(id, req.owner)
+      busy.insert(id)
+      freeCache = id
+      report.area = Span(at, end)
+      report.owner = req.owner
+      report.lazyPages = lazyPages
+      return report
+    }
     let savedCache = (freeCache, cachedHoleSize, cachedVstart, cachedAlign)
     var purged = false
     while true {
@@ -157,7 +174,7 @@ public struct LegacyKVA: Sendable {
     report.owner = node.owner
     lazyPages += node.size >> KernelConstants.pageShift
     report.nrLazy = lazyPages
-    if lazyPages > config.lazyMaxPages {
+    if config.autoPurge && lazyPages > config.lazyMaxPages {
       report.purges.append(purge())
     }
     report.lazyPages = lazyPages

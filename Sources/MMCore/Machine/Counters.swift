@@ -9,6 +9,16 @@ public struct Counters: Sendable, Equatable, Codable {
   public var fit: [FitType: Int] = [:]
   public var poolHits = 0
   public var nodesVisited = 0
+  /// Areas the kernel's recorded purges say they purged (imported traces), beside `purgedAreas`, the
+  /// ones the model knew about.
+  public var kernelPurgedAreas = 0
+  /// Recorded placements whose address the engine would also have chosen; those where it would have
+  /// chosen a lower address (the model does not know what occupied it: state from before the trace);
+  /// and true divergences (a higher address, or none), with the event number of the first.
+  public var agreements = 0
+  public var unknownBelow = 0
+  public var divergences = 0
+  public var firstDivergence: Int? = nil
   /// Memory descriptors buddy splits created (Wilcox's `struct buddy`, one per new free block).
   public var descriptorsCreated = 0
   /// Refused or failed operations that left the state unchanged (bad frees, invalid requests).
@@ -20,6 +30,16 @@ public struct Counters: Sendable, Equatable, Codable {
     switch r.operation {
     case .alloc:
       if r.error == nil { allocs += 1 } else { failed += 1 }
+      if let a = r.agrees, let area = r.area {
+        if a {
+          agreements += 1
+        } else if let p = r.predicted, p < area.start {
+          unknownBelow += 1
+        } else {
+          divergences += 1
+          if firstDivergence == nil { firstDivergence = events }
+        }
+      }
       if let f = r.fit { fit[f, default: 0] += 1 }
       if r.poolHit { poolHits += 1 }
     case .free:

@@ -93,6 +93,16 @@ public struct Machine: Sendable {
     case .allocPages(let order, let mt, let zone, let cpu, let name):
       allocPages(order: order, mt: mt, zone: zone, cpu: cpu, name: name, step: &step)
     case .freePages(let ref, let order, let cpu): freePages(ref, order: order, cpu: cpu, step: &step)
+    case .allocPagesAt(let pfn, let order, let mt):
+      step.add(memory.allocPagesAt(pfn, order: order, migratetype: mt, owner: 0))
+    case .kernelPurge(let recorded):
+      var r = KVAReport(operation: .purge)
+      let p = kva.purge()
+      r.purges = [p]
+      r.lazyPages = kva.lazyPages
+      counters.record(r)
+      counters.kernelPurgedAreas += recorded
+      step.kva = r
     case .setMemory(let change, let ref, let pages): setMemory(change, ref, pages: pages, step: &step)
     case .loadModule(let name, let layout, let cpu): loadModule(name, layout, cpu: cpu, step: &step)
     case .unloadModule(let name): unloadModule(name, step: &step)

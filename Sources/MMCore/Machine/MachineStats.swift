@@ -15,6 +15,13 @@ public struct MachineStats: Sendable, Equatable, Codable {
     public var fit: [String: Int] = [:]
     public var poolHits = 0
     public var nodesVisited = 0
+    /// Imported kernel traces: areas the kernel's purges reported, and how often the engine's own
+    /// choice agreed with the recorded placement.
+    public var kernelPurgedAreas = 0
+    public var agreements = 0
+    public var unknownBelow = 0
+    public var divergences = 0
+    public var firstDivergence: Int? = nil
 
     enum CodingKeys: String, CodingKey {
       case allocs, frees, failed, purges, fit
@@ -27,6 +34,10 @@ public struct MachineStats: Sendable, Equatable, Codable {
       case largestFree = "largest_free"
       case poolHits = "pool_hits"
       case nodesVisited = "nodes_visited"
+      case kernelPurgedAreas = "kernel_purged_areas"
+      case agreements, divergences
+      case unknownBelow = "unknown_below"
+      case firstDivergence = "first_divergence"
     }
   }
 
@@ -107,6 +118,11 @@ public struct MachineStats: Sendable, Equatable, Codable {
     v.purgedAreas = c.purgedAreas
     v.poolHits = c.poolHits
     v.nodesVisited = c.nodesVisited
+    v.kernelPurgedAreas = c.kernelPurgedAreas
+    v.agreements = c.agreements
+    v.divergences = c.divergences
+    v.unknownBelow = c.unknownBelow
+    v.firstDivergence = c.firstDivergence
     for f in FitType.allCases { v.fit[f.rawValue] = c.fit[f, default: 0] }
     let kva = machine.kva
     v.busyAreas = kva.busyAreas.count

@@ -115,6 +115,10 @@ public enum Operation: Sendable, Equatable, Codable {
   case purge
   /// `alloc_pages(gfp, order)` with the gfp's migratetype and highest zone.
   case allocPages(order: Int, migratetype: Migratetype, zone: ZoneType, cpu: Int, name: String?)
+  /// A block a recorded kernel allocated (`mm_page_alloc` / `mm_page_alloc_zone_locked`), placed at its pfn.
+  case allocPagesAt(pfn: UInt64, order: Int, migratetype: Migratetype)
+  /// A recorded `purge_vmap_area_lazy`: the model purges what it holds lazy; `recorded` is the kernel's count.
+  case kernelPurge(recorded: Int)
   /// `__free_pages()`; `order` must match the allocation when given.
   case freePages(PageRef, order: Int?, cpu: Int)
   /// `set_memory_*()` / `set_direct_map_*()` on `pages` pages from a direct-map or vmalloc address (or a

@@ -74,6 +74,8 @@ public enum BuddyError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Freeing with an order other than the block's.
   case wrongOrder(pfn: UInt64, given: Int, actual: Int)
   case outsideMemory(UInt64)
+  /// A recorded allocation of pages the model does not hold free (allocated before the trace began).
+  case notFree(UInt64)
   case unknownZone(String)
 
   public var description: String {
@@ -83,6 +85,7 @@ public enum BuddyError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notAllocated(let p): "pfn \(p.hex) does not start an allocated block: never allocated or already freed"
     case .wrongOrder(let p, let g, let a): "pfn \(p.hex) was allocated with order \(a), freed with order \(g)"
     case .outsideMemory(let p): "pfn \(p.hex) is outside every zone"
+    case .notFree(let p): "pfn \(p.hex) is not free in the model (allocated before the trace began?)"
     case .unknownZone(let z): "no zone named \(z)"
     }
   }

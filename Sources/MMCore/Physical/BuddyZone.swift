@@ -352,6 +352,40 @@ public struct BuddyZone: Sendable {
     return nil
   }
 
+  /// Takes exactly `[pfn, pfn + 2^order)` out of the free lists, as a recorded kernel handed it out:
+  /// the free block holding it is split down, the halves not holding it going back at the heads.
+  /// Nil (and nothing changed) when those pages are not all free in the model.
+  public mutating func takeExact(_ pfn: UInt64, order: Int, migratetype mt: Migratetype, report: inout BuddyReport)
+    -> UInt64?
+  {
+    guard pfn & ((1 << UInt64(order)) - 1) == 0, contains(pfn) else { return nil }
+    for o in order..<BuddyConstants.orders {
+      let head = pfn & ~((UInt64(1) << UInt64(o)) - 1)
+      guard isFreeBlock(head, order: o) else { continue }
+      let listMT = Int(pages[offset(head)].migratetype)
+      report.takenPFN = head
+      report.takenOrder = o
+      report.takenMigratetype = Migratetype(rawValue: listMT)
+      delFromFreeList(head)
+      var base = head
+      var h = o
+      while h > order {
+        h -= 1
+        let half = UInt64(1) << UInt64(h)
+        let other = pfn & half == 0 ? base + half : base
+        if pfn & half != 0 { base += half }
+        addToFreeList(other, order: h, mt: listMT, tail: false)
+        report.splits.append(BuddySplit(pfn: other, order: h))
+        splits += 1
+      }
+      markAllocated(pfn, order: order, mt: mt)
+      report.pfn = pfn
+      report.source = .smallest
+      return pfn
+    }
+    return nil
+  }
+
   // MARK: Free
 
   /// `__free_one_page()`: merge with the buddy while it is a free block of the same order (and, from

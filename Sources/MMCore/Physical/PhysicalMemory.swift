@@ -83,6 +83,29 @@ public struct PhysicalMemory: Sendable {
     return report
   }
 
+  /// A block a recorded kernel handed out: taken exactly (see `BuddyZone.takeExact`). The report's
+  /// error says when the model did not hold those pages free (they were allocated before the trace).
+  public mutating func allocPagesAt(_ pfn: UInt64, order: Int, migratetype mt: Migratetype, owner: UInt32 = 0)
+    -> BuddyReport
+  {
+    var report = BuddyReport(operation: .alloc, zone: "", order: order, migratetype: mt)
+    guard (0...BuddyConstants.maxOrder).contains(order) else {
+      report.error = .invalidOrder(order)
+      return report
+    }
+    guard let z = zoneIndex(of: pfn) else {
+      report.error = .outsideMemory(pfn)
+      return report
+    }
+    report.zone = zones[z].name
+    guard zones[z].takeExact(pfn, order: order, migratetype: mt, report: &report) != nil else {
+      report.error = .notFree(pfn)
+      return report
+    }
+    zones[z].setOwner(pfn, owner)
+    return report
+  }
+
   /// `rmqueue_pcplist()`: the head of the CPU's list, refilled with a batch from the buddy lists
   /// (`rmqueue_bulk`, each block added at the tail) when empty.
   mutating func allocFromPCP(

@@ -3,6 +3,7 @@ import MMCore
 extension TraceParser {
   static let machineKeys: Set<String> = [
     "cpus", "vmap-nodes", "policy", "memory", "unmapped-cache", "pcp", "gbpages", "zones", "pageblocks", "early-busy",
+    "lazy-purge",
   ]
 
   mutating func onOff(_ a: Args, _ key: String, line: Int, default value: Bool) -> Bool? {
@@ -106,6 +107,14 @@ extension TraceParser {
         early.append(Span(s, e))
       }
     }
-    return MachineConfig(kva: KVAConfig(cpus: cpus, vmapNodes: nodes, policy: policy, earlyBusy: early), memory: mem)
+    var kva = KVAConfig(cpus: cpus, vmapNodes: nodes, policy: policy, earlyBusy: early)
+    if let t = a.keys["lazy-purge"] {
+      guard t.text == "auto" || t.text == "recorded" else {
+        fail(line, t.column, "lazy-purge= must be auto or recorded")
+        return nil
+      }
+      kva.autoPurge = t.text == "auto"
+    }
+    return MachineConfig(kva: kva, memory: mem)
   }
 }

@@ -19,7 +19,7 @@ extension TraceParser {
       let raw = name == "alloc_vmap_area"
       guard
         let a = args(
-          tokens, allowed: keys(["size", "align", "vstart", "vend", "kind", "cpu", "as"]),
+          tokens, allowed: keys(["size", "align", "vstart", "vend", "kind", "cpu", "as"] + (raw ? ["at"] : [])),
           flags: raw ? [] : ["noguard", "huge"], line: line, op: name),
         positional(a, count: 0, line: line, column: col, op: name, what: "only key=value arguments") != nil
       else { return nil }
@@ -45,8 +45,10 @@ extension TraceParser {
       }
       let asName = a.keys["as"].map { String($0.text) }
       if raw {
-        op = .allocVmapArea(
-          KVARequest(size: size!, align: align!, vstart: vstart!, vend: vend!, cpu: cpu), kind: kind, name: asName)
+        guard let at = number(a, "at", line: line) else { return nil }
+        var req = KVARequest(size: size!, align: align!, vstart: vstart!, vend: vend!, cpu: cpu)
+        req.at = at
+        op = .allocVmapArea(req, kind: kind, name: asName)
       } else {
         op = .vmalloc(
           VmallocRequest(
@@ -61,13 +63,14 @@ extension TraceParser {
       parsed = a
       op = .vfree(Self.target(p[0]), cpu: cpu)
     case "purge", "unmapped_shrink":
-      guard let a = args(tokens, allowed: keys([]), line: line, op: name),
-        positional(a, count: 0, line: line, column: col, op: name, what: "no arguments") != nil
+      guard let a = args(tokens, allowed: keys(name == "purge" ? ["kernel"] : []), line: line, op: name),
+        positional(a, count: 0, line: line, column: col, op: name, what: "no arguments") != nil,
+        let recorded = small(a, "kernel", line: line, range: 0...Int(Int32.max), default: -1)
       else { return nil }
       parsed = a
-      op = name == "purge" ? .purge : .unmappedShrink
+      op = name == "purge" ? (recorded >= 0 ? .kernelPurge(recorded: recorded) : .purge) : .unmappedShrink
     case "alloc_pages":
-      guard let a = args(tokens, allowed: keys(["order", "mt", "zone", "cpu", "as"]), line: line, op: name),
+      guard let a = args(tokens, allowed: keys(["order", "mt", "zone", "cpu", "as", "at"]), line: line, op: name),
         positional(a, count: 0, line: line, column: col, op: name, what: "only key=value arguments") != nil,
         let order = small(a, "order", line: line, range: 0...10, default: 0),
         let cpu = small(a, "cpu", line: line, range: 0...8191, default: 0)
@@ -89,7 +92,20 @@ extension TraceParser {
         }
         zone = v
       }
-      op = .allocPages(order: order, migratetype: mt, zone: zone, cpu: cpu, name: a.keys["as"].map { String($0.text) })
+      if let t = a.keys["at"] {
+        guard let pfn = TraceValues.number(t.text) else {
+          fail(line, t.column, "at=\(t.text) is not a pfn")
+          return nil
+        }
+        if let other = ["zone", "cpu", "as"].compactMap({ a.keys[$0] }).first {
+          fail(line, other.column - 1, "a recorded placement (at=) takes only order=, mt= and expect=")
+          return nil
+        }
+        op = .allocPagesAt(pfn: pfn, order: order, migratetype: mt)
+      } else {
+        op = .allocPages(
+          order: order, migratetype: mt, zone: zone, cpu: cpu, name: a.keys["as"].map { String($0.text) })
+      }
     case "free_pages", "unmapped_free":
       let free = name == "free_pages"
       guard let a = args(tokens, allowed: keys(free ? ["order", "cpu"] : []), line: line, op: name),

@@ -14,6 +14,7 @@ public enum TracePrinter {
   public static func machine(_ c: MachineConfig) -> String {
     var parts = ["machine", "cpus=\(c.kva.cpus)"]
     let derived = KVAConfig(cpus: c.kva.cpus).vmapNodes
+    if !c.kva.autoPurge { parts.append("lazy-purge=recorded") }
     if c.kva.vmapNodes != derived {
       parts.append("vmap-nodes=\(c.kva.vmapNodes == 1 ? "off" : String(c.kva.vmapNodes))")
     }
@@ -72,11 +73,15 @@ public enum TracePrinter {
       if r.vend != KernelConstants.vmallocEnd { p.append("vend=\(r.vend.hex)") }
       if kind != .vmalloc { p.append("kind=\(kind.rawValue)") }
       if r.cpu != 0 { p.append("cpu=\(r.cpu)") }
+      if let at = r.at { p.append("at=\(at.hex)") }
       if let name { p.append("as=\(name)") }
     case .vfree(let r, let cpu):
       p = ["vfree", target(r)]
       if cpu != 0 { p.append("cpu=\(cpu)") }
     case .purge: p = ["purge"]
+    case .kernelPurge(let n): p = ["purge", "kernel=\(n)"]
+    case .allocPagesAt(let pfn, let order, let mt):
+      p = ["alloc_pages", "order=\(order)", "mt=\(mt.procName.lowercased())", "at=\(pfn.hex)"]
     case .allocPages(let order, let mt, let zone, let cpu, let name):
       p = ["alloc_pages", "order=\(order)", "mt=\(mt.procName.lowercased())", "zone=\(zone.rawValue)"]
       if cpu != 0 { p.append("cpu=\(cpu)") }

@@ -8,6 +8,8 @@ public struct KernelTraceParser {
   /// Header and comment lines passed over.
   public private(set) var headerLines = 0
   public private(set) var layout: KernelTraceLayout? = nil
+  /// The CPU count an ftrace header gives (`#P:2`).
+  public private(set) var headerCPUs: Int? = nil
 
   public init(file: String) { self.file = file }
 
@@ -46,6 +48,9 @@ public struct KernelTraceParser {
     let trimmed = line.drop { $0 == " " || $0 == "\t" }
     if trimmed.isEmpty || trimmed.hasPrefix("#") {
       headerLines += 1
+      if let r = trimmed.range(of: "#P:"), let n = Int(trimmed[r.upperBound...].prefix { $0.isNumber }) {
+        headerCPUs = n
+      }
       return nil
     }
     guard let (cpuRange, cpu) = Self.cpuField(in: line) else {

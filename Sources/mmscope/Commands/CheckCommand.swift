@@ -19,6 +19,13 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var source: SourceOptions
 
+  @Option(
+    name: .long,
+    help:
+      "Check every invariant after every N-th step (default: every step up to 10000 steps, then 1000 checks spread evenly)."
+  )
+  var every: Int?
+
   func run() throws {
     var malformed: [TraceError] = []
     let script: Script
@@ -36,7 +43,8 @@ struct CheckCommand: ParsableCommand {
     } else {
       script = try source.script()
     }
-    let r = Checker.run(script)
+    if let every, every < 1 { throw ValidationError("--every must be at least 1") }
+    let r = Checker.run(script, every: every)
     for e in malformed { print(e.description) }
     let where_ = { (p: CheckResult.Problem) in p.line.map { "line \($0)" } ?? "step \(p.step)" }
     for p in r.mismatches { print("\(where_(p)): expect mismatch: \(p.message)") }
@@ -46,7 +54,19 @@ struct CheckCommand: ParsableCommand {
     print("events: \(r.events)")
     for (k, n) in r.kinds.sorted(by: { $0.key < $1.key }) { print("  \(k): \(n)") }
     print("expect: \(r.expectChecked) checked, \(r.expectMatched) matched, \(r.mismatches.count) mismatched")
-    print("invariants: \(r.violations.isEmpty ? "held after every step" : "\(r.violations.count) violations")")
+    let spacing = r.every == 1 ? "every step" : "every \(r.every) steps and the last"
+    print("invariants: \(r.violations.isEmpty ? "held" : "\(r.violations.count) violations"), checked after \(spacing)")
+    let c = r.machine.counters
+    if c.agreements + c.divergences + c.unknownBelow > 0 || c.kernelPurgedAreas > 0 {
+      print(
+        "recorded placements: engine agreed \(c.agreements), chose lower (state unknown before the trace) "
+          + "\(c.unknownBelow), diverged \(c.divergences)"
+          + (c.firstDivergence.map {
+            "; first divergence at step \($0)"
+              + (script.sourceLines.count >= $0 ? " (line \(script.sourceLines[$0 - 1]))" : "")
+          } ?? ""))
+      print("purges: kernel purged \(c.kernelPurgedAreas) areas, the model knew \(c.purgedAreas) of them")
+    }
     print("warnings: \(r.warnings.count)")
     if !malformed.isEmpty {
       print("malformed: \(malformed.count) problems")

@@ -1,0 +1,161 @@
+import Foundation
+import MMCore
+
+/// Turns a kernel trace into a `.mmtrace` document the engine replays. A real trace starts from a state
+/// nobody recorded, so nothing before it is invented: areas freed but never allocated in the trace
+/// become pre-existing busy areas only when `nr_lazy`'s growth gives their size; the kernel's
+/// placements are applied as recorded (`at=`), and its purges where it purged.
+public struct KernelImport: Sendable {
+  public var document: TraceDocument
+  public var layout: KernelTraceLayout?
+  public var lines = 0
+  /// Modelled events read, by name, and the ones passed over, by name.
+  public var events: [String: Int] = [:]
+  public var skipped: [String: Int] = [:]
+  public var errors: [TraceError] = []
+  /// Pre-existing areas learned from frees (address and size from nr_lazy), and frees whose size
+  /// could not be learned.
+  public var learnedAreas: [Span] = []
+  public var unknownFrees = 0
+  /// Page frees of blocks never allocated in the trace (pre-existing), and per-CPU-level page events
+  /// (alloc and free hits of per-CPU lists) counted but not applied to the buddy lists.
+  public var preexistingPageFrees = 0
+  public var perCPUEvents = 0
+  public var failedAllocations = 0
+}
+
+public enum KernelImporter {
+  /// Reads `path` (plain or gzip) and converts it. `progress(lines, bytes, total)` is called now and
+  /// then for long files.
+  public static func importFile(path: String, progress: ((Int, UInt64, UInt64) -> Void)? = nil) throws -> KernelImport {
+    let reader = try LineReader(path: path)
+    var parser = KernelTraceParser(file: reader.name)
+    var events: [KernelEvent] = []
+    while let line = try reader.nextLine() {
+      if let e = parser.parse(line, number: reader.lineNumber) { events.append(e) }
+      if let progress, reader.lineNumber % 100_000 == 0 {
+        progress(reader.lineNumber, reader.bytesRead, reader.fileSize)
+      }
+    }
+    var result = convert(events, cpus: parser.headerCPUs)
+    result.layout = parser.layout
+    result.lines = reader.lineNumber
+    result.skipped = parser.skipped
+    result.errors = parser.errors
+    if events.isEmpty && parser.errors.isEmpty {
+      result.errors.append(
+        TraceError(
+          file: reader.name, line: 0, column: 0,
+          message: "no kernel trace events in the file (expected ftrace, trace-cmd report or perf script lines)"))
+    }
+    return result
+  }
+
+  public static func convert(_ events: [KernelEvent], cpus headerCPUs: Int?) -> KernelImport {
+    let page = KernelConstants.pageSize
+    let cpus = max(headerCPUs ?? 0, (events.map(\.cpu).max() ?? 0) + 1)
+    var maxPFN: UInt64 = 0
+    var zoneLocked = false
+    for e in events {
+      switch e.payload {
+      case .pageAlloc(let pfn?, let order, _, _): maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
+      case .pageFree(let pfn, let order, _), .pagePcpuDrain(let pfn, let order, _):
+        maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
+      case .pageAllocZoneLocked(let pfn, let order, _, _):
+        maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
+        zoneLocked = true
+      default: break
+      }
+    }
+    // Memory: at least 1 GiB, rounded up to whole gigabytes above the highest pfn the trace touches.
+    let gib = UInt64(1) << 30
+    let bytes = max(gib, ((maxPFN * page + gib - 1) / gib) * gib)
+    var result = KernelImport(document: TraceDocument(config: MachineConfig(cpus: cpus), lines: []))
+    var lines: [TraceLine] = []
+    var allocated: [UInt64: UInt64] = [:]
+    var learned: [Span] = []
+    var lastNrLazy: UInt64? = nil
+    var livePages: [UInt64: Int] = [:]
+    for e in events {
+      result.events[e.name, default: 0] += 1
+      switch e.payload {
+      case .allocVmapArea(let addr, let size, let align, let vstart, let vend, let failed):
+        if failed {
+          result.failedAllocations += 1
+          continue
+        }
+        var req = KVARequest(size: size, align: align, vstart: vstart, vend: vend, cpu: e.cpu)
+        req.at = addr
+        lines.append(TraceLine(item: .operation(.allocVmapArea(req, kind: .vmalloc, name: nil)), line: e.line))
+        allocated[addr] = size
+      case .freeVmapArea(let addr, let nrLazy, _):
+        if allocated.removeValue(forKey: addr) == nil {
+          if let last = lastNrLazy, nrLazy > last {
+            let span = Span(addr, addr + (nrLazy - last) * page)
+            if learned.allSatisfy({ $0.end <= span.start || $0.start >= span.end }) {
+              learned.append(span)
+            } else {
+              result.unknownFrees += 1
+              lastNrLazy = nrLazy
+              continue
+            }
+          } else {
+            result.unknownFrees += 1
+            lastNrLazy = nrLazy
+            continue
+          }
+        }
+        lastNrLazy = nrLazy
+        lines.append(TraceLine(item: .operation(.vfree(.address(addr), cpu: e.cpu)), line: e.line))
+      case .purgeVmapArea(_, _, let purged):
+        lastNrLazy = nil
+        lines.append(TraceLine(item: .operation(.kernelPurge(recorded: purged)), line: e.line))
+      case .pageAllocZoneLocked(let pfn, let order, let mt, _):
+        lines.append(
+          TraceLine(
+            item: .operation(.allocPagesAt(pfn: pfn, order: order, migratetype: Migratetype(rawValue: min(mt, 4))!)),
+            line: e.line))
+        livePages[pfn] = order
+      case .pagePcpuDrain(let pfn, let order, _):
+        if livePages.removeValue(forKey: pfn) != nil {
+          lines.append(TraceLine(item: .operation(.freePages(.pfn(pfn), order: order, cpu: e.cpu)), line: e.line))
+        } else {
+          result.preexistingPageFrees += 1
+        }
+      case .pageAlloc(let pfn, let order, let mt, _):
+        guard let pfn else {
+          result.failedAllocations += 1
+          continue
+        }
+        if zoneLocked {
+          result.perCPUEvents += 1
+        } else {
+          lines.append(
+            TraceLine(
+              item: .operation(.allocPagesAt(pfn: pfn, order: order, migratetype: Migratetype(rawValue: min(mt, 4))!)),
+              line: e.line))
+          livePages[pfn] = order
+        }
+      case .pageFree(let pfn, let order, _):
+        if zoneLocked && order <= BuddyConstants.costlyOrder {
+          result.perCPUEvents += 1
+        } else if livePages.removeValue(forKey: pfn) != nil {
+          lines.append(TraceLine(item: .operation(.freePages(.pfn(pfn), order: order, cpu: e.cpu)), line: e.line))
+        } else {
+          result.preexistingPageFrees += 1
+        }
+      case .pageAllocExtfrag:
+        break
+      }
+    }
+    learned.sort()
+    result.learnedAreas = learned
+    var kva = KVAConfig(cpus: cpus, earlyBusy: learned)
+    kva.autoPurge = false
+    // Per-CPU traffic is in the events themselves: the buddy-level ones (zone_locked, pcpu_drain) are
+    // applied to the buddy lists directly, so the model's own per-CPU lists stay off.
+    let memory = MemoryConfig(bytes: bytes)
+    result.document = TraceDocument(config: MachineConfig(kva: kva, memory: memory), lines: lines)
+    return result
+  }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import MMCore
+import MMTrace
+
+struct ImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Convert a kernel trace (ftrace, trace-cmd report or perf script; plain or gzip) to .mmtrace.",
+    discussion: """
+      Replaying the written file gives the same states and counters as replaying the kernel trace itself.
+      A summary (events by kind, skipped events, what was learned about the state before the trace) goes
+      to standard error; progress too when it is a terminal.
+
+      Example:
+        mmscope import trace.txt.gz -o trace.mmtrace
+      """
+  )
+
+  @Argument(help: "The kernel trace.") var input: String
+  @Option(name: .shortAndLong, help: "The .mmtrace file to write ('-' for standard output).") var output: String
+
+  func run() throws {
+    let err = FileHandle.standardError
+    let tty = isatty(2) != 0
+    let started = Date()
+    let result: KernelImport
+    do {
+      result = try KernelImporter.importFile(path: input) { lines, bytes, total in
+        guard tty else { return }
+        let rate = Double(lines) / max(Date().timeIntervalSince(started), 0.001)
+        let pct = total > 0 ? " \(bytes * 100 / total)%" : ""
+        err.write(Data("\r\(lines) lines\(pct), \(Int(rate)) lines/s".utf8))
+      }
+    } catch let e as LineReader.ReadError {
+      err.write(Data("\(e.description)\n".utf8))
+      throw ExitCode(65)
+    }
+    if tty { err.write(Data("\r".utf8)) }
+    if !result.errors.isEmpty {
+      for e in result.errors.prefix(50) { err.write(Data("\(e.description)\n".utf8)) }
+      err.write(Data("\(result.errors.count) problems; nothing written\n".utf8))
+      throw ExitCode(65)
+    }
+    let text =
+      "# imported by mmscope from \((input as NSString).lastPathComponent)\n" + TracePrinter.text(result.document)
+    if output == "-" {
+      print(text, terminator: "")
+    } else {
+      do {
+        try text.write(toFile: output, atomically: true, encoding: .utf8)
+      } catch {
+        throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+      }
+    }
+    var summary = "layout: \(result.layout?.rawValue ?? "unknown"), \(result.lines) lines\n"
+    for (k, n) in result.events.sorted(by: { $0.key < $1.key }) { summary += "  \(k): \(n)\n" }
+    for (k, n) in result.skipped.sorted(by: { $0.key < $1.key }) { summary += "  skipped \(k): \(n)\n" }
+    summary +=
+      "pre-existing areas learned from frees: \(result.learnedAreas.count); frees of unknown size: \(result.unknownFrees)\n"
+    summary +=
+      "page frees of blocks allocated before the trace: \(result.preexistingPageFrees); per-CPU-level page events: \(result.perCPUEvents)\n"
+    summary += "failed allocations recorded: \(result.failedAllocations)\n"
+    err.write(Data(summary.utf8))
+  }
+}
