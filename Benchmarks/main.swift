@@ -59,20 +59,45 @@ for live in quick ? [1000, 100_000] : [1000, 10_000, 100_000, 1_000_000] where r
       note: "current allocator, free tree height \(height), lazy purge amortized"))
 }
 
-// 2. test_vmalloc's KVA tests in sequence under both policies.
+// 2. test_vmalloc's KVA tests in sequence under both policies: the address-space allocators alone
+// (alloc_vmap_area and its free), as the kernel's performance mode measures them.
+func kvaOperations(_ script: Script) -> [(req: KVARequest?, free: String?, name: String?)] {
+  script.items.compactMap { item -> (KVARequest?, String?, String?)? in
+    switch item.operation {
+    case .vmalloc(let v)?: return (v.kvaRequest(owner: 0), nil, v.name)
+    case .vfree(.name(let n), _)?: return (nil, n, nil)
+    default: return nil
+    }
+  }
+}
+func runKVA(_ ops: [(req: KVARequest?, free: String?, name: String?)], policy: VmallocPolicy) -> (Double, Int) {
+  var kva = KVASpace(config: KVAConfig(cpus: 1, policy: policy))
+  kva.recordDetail = false
+  var names: [String: UInt64] = [:]
+  var visited = 0
+  let t = measure {
+    for op in ops {
+      if let req = op.req {
+        let r = kva.alloc(req)
+        visited += r.visited
+        if let a = r.area, let n = op.name { names[n] = a.start }
+      } else if let n = op.free, let a = names.removeValue(forKey: n) {
+        _ = kva.free(a)
+      }
+    }
+  }
+  return (t, visited)
+}
 let steps = quick ? 20_000 : 200_000
 var perPolicy: [VmallocPolicy: Double] = [:]
+let sequence = kvaOperations(ScenarioLibrary.named("test_vmalloc")!.script(ScenarioOptions(steps: steps)))
 for policy in VmallocPolicy.allCases where runs("sequence") {
-  let script = ScenarioLibrary.named("test_vmalloc")!.script(ScenarioOptions(steps: steps, policy: policy))
-  var machine = Machine(config: script.config)
-  machine.recordDetail = false
-  let ops = script.items.compactMap(\.operation)
-  let t = measure { for op in ops { machine.apply(op) } }
+  let (t, visited) = runKVA(sequence, policy: policy)
   perPolicy[policy] = t
   rows.append(
     Row(
       name: "test_vmalloc sequence, \(policy.rawValue)", value: t * 1e3, unit: "ms",
-      note: "\(ops.count) operations, \(machine.counters.nodesVisited) nodes visited"))
+      note: "\(sequence.count) KVA operations, \(visited) nodes visited"))
 }
 if runs("sequence") {
   rows.append(
@@ -84,26 +109,25 @@ if runs("sequence") {
 // 3. long_busy_list_alloc_test after a test that leaves a 32 KiB alignment cached, under both policies:
 // the old allocator's cache is invalidated by every align-1 request and the walk is O(N).
 for policy in VmallocPolicy.allCases where runs("walk") {
-  var machine = Machine(config: MachineConfig(cpus: 1, policy: policy))
-  machine.recordDetail = false
-  for i in 0..<15000 { machine.apply(.vmalloc(VmallocRequest(size: 4096, name: "b\(i)"))) }
+  var ops: [(req: KVARequest?, free: String?, name: String?)] = []
+  for i in 0..<15000 { ops.append((VmallocRequest(size: 4096).kvaRequest(owner: 0), nil, "b\(i)")) }
+  let (_, setupVisited) = runKVA(ops, policy: policy)
   let loops = quick ? 200 : 2000
-  let visitedBefore = machine.counters.nodesVisited
-  let t = measure {
-    for _ in 0..<loops {
-      machine.apply(.vmalloc(VmallocRequest(size: 5 * 4096, align: 32768, name: "x")))
-      machine.apply(.vmalloc(VmallocRequest(size: 4096, name: "y")))
-      machine.apply(.vfree(.name("x"), cpu: 0))
-      machine.apply(.vfree(.name("y"), cpu: 0))
-    }
+  for _ in 0..<loops {
+    ops.append((VmallocRequest(size: 5 * 4096, align: 32768).kvaRequest(owner: 0), nil, "x"))
+    ops.append((VmallocRequest(size: 4096).kvaRequest(owner: 0), nil, "y"))
+    ops.append((nil, "x", nil))
+    ops.append((nil, "y", nil))
   }
+  let setup = measure { _ = runKVA(Array(ops.prefix(15000)), policy: policy) }
+  let (t, visited) = runKVA(ops, policy: policy)
   rows.append(
     Row(
-      name: "15000 busy, aligned + plain pairs, \(policy.rawValue)", value: t / Double(loops) * 1e6, unit: "us/pair",
-      note: "\((machine.counters.nodesVisited - visitedBefore) / (loops * 2)) nodes visited per allocation"))
+      name: "15000 busy, aligned + plain pairs, \(policy.rawValue)", value: (t - setup) / Double(loops) * 1e6,
+      unit: "us/pair", note: "\((visited - setupVisited) / (loops * 2)) nodes visited per allocation"))
 }
 
-// 4. Scenario replay throughput.
+// 4. Whole-machine replay throughput (address space, pages, names).
 if runs("replay") {
   let fork = ScenarioLibrary.named("thread-stacks")!.script(ScenarioOptions(steps: quick ? 50_000 : 500_000))
   var m = Machine(config: fork.config)
@@ -152,6 +176,26 @@ if runs("seek") {
   }
   rows.append(Row(name: "one step back (worst of 100)", value: back * 1e3, unit: "ms", note: "from the last step"))
   rows.append(Row(name: "peak memory with the timeline", value: peakRSSMiB(), unit: "MiB", note: "VmHWM, script and checkpoints included"))
+}
+
+// 6. Import and replay of the real v6.18 captures (the test fixtures).
+if runs("import") {
+  let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Tests/Fixtures/linux-6.18")
+  for name in ["ftrace-vmalloc-kmem.txt.gz", "perf-script-vmalloc-kmem.txt.gz"] {
+    let path = dir.appendingPathComponent(name).path
+    var imported: KernelImport? = nil
+    let t = measure { imported = try? KernelImporter.importFile(path: path) }
+    guard let imported else { continue }
+    var m = Machine(config: imported.document.config)
+    m.recordDetail = false
+    let ops = imported.document.lines.compactMap { $0.item.operation }
+    let r = measure { for op in ops { m.apply(op) } }
+    rows.append(
+      Row(
+        name: "import \(name)", value: Double(imported.lines) / t / 1e3, unit: "k lines/s",
+        note: "\(imported.lines) lines in \(String(format: "%.2f", t)) s; replay \(ops.count) ops in \(String(format: "%.2f", r)) s"))
+  }
 }
 
 let w = rows.map(\.name.count).max()!

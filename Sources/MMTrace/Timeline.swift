@@ -38,7 +38,7 @@ public struct Timeline: Sendable {
     narration = texts
     expectations = script.expectations
     sourceLines = script.sourceLines
-    self.interval = interval ?? max(256, min(8192, ops.count / 128))
+    self.interval = interval ?? max(256, min(4096, ops.count / 256))
     var machine = Machine(config: config)
     machine.recordDetail = false
     checkpoints.reserveCapacity(ops.count / self.interval + 1)
