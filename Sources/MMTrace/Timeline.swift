@@ -5,8 +5,9 @@ import MMCore
 /// step replays at most `interval - 1` operations from the checkpoint below it.
 public struct Timeline: Sendable {
   public let config: MachineConfig
-  /// The operations alone, in order (narration and bookmarks are indexed separately).
-  public let operations: [Operation]
+  /// The script's items, and where each operation sits among them (one copy of the script only).
+  let items: [ScriptItem]
+  let opIndex: [Int32]
   public let interval: Int
   var checkpoints: [Machine] = []
   /// Finer checkpoints (every `fineInterval` steps) inside the segment last visited, built while
@@ -23,39 +24,44 @@ public struct Timeline: Sendable {
   /// Builds the checkpoints with one pass over the script. `progress` is called every 65536 steps.
   public init(script: Script, interval: Int? = nil, progress: ((Int, Int) -> Void)? = nil) {
     config = script.config
-    var ops: [Operation] = []
+    var index: [Int32] = []
     var marks: [(String, Int)] = []
     var texts: [(Int, String)] = []
-    for item in script.items {
+    for (i, item) in script.items.enumerated() {
       switch item {
-      case .operation(let op): ops.append(op)
-      case .bookmark(let b): marks.append((b, ops.count))
-      case .narrate(let t): texts.append((ops.count, t))
+      case .operation: index.append(Int32(i))
+      case .bookmark(let b): marks.append((b, index.count))
+      case .narrate(let t): texts.append((index.count, t))
       }
     }
-    operations = ops
+    items = script.items
+    opIndex = index
     bookmarks = marks
     narration = texts
     expectations = script.expectations
     sourceLines = script.sourceLines
-    self.interval = interval ?? max(256, min(4096, ops.count / 256))
+    let count = index.count
+    self.interval = interval ?? max(256, min(4096, count / 256))
     var machine = Machine(config: config)
     machine.recordDetail = false
-    checkpoints.reserveCapacity(ops.count / self.interval + 1)
+    checkpoints.reserveCapacity(count / self.interval + 1)
     checkpoints.append(machine)
-    for (i, op) in ops.enumerated() {
-      machine.apply(op)
+    for i in 0..<count {
+      machine.apply(items[Int(index[i])].operation!)
       if (i + 1) % self.interval == 0 { checkpoints.append(machine) }
-      if let progress, (i + 1) % 65536 == 0 { progress(i + 1, ops.count) }
+      if let progress, (i + 1) % 65536 == 0 { progress(i + 1, count) }
     }
   }
 
-  public var stepCount: Int { operations.count }
+  public var stepCount: Int { opIndex.count }
+
+  /// Operation `i` (0-based): the one that leads from step i to step i + 1.
+  public func operation(_ i: Int) -> Operation { items[Int(opIndex[i])].operation! }
 
   /// The machine after `step` operations and the full report of the last of them (nil at step 0).
   /// The report comes from replaying that last operation, so the state is reached from step - 1.
   public mutating func state(at step: Int) -> (machine: Machine, report: StepReport?) {
-    let target = min(max(step, 0), operations.count)
+    let target = min(max(step, 0), stepCount)
     guard target > 0 else {
       var m = checkpoints[0]
       m.recordDetail = true
@@ -81,12 +87,12 @@ public struct Timeline: Sendable {
     machine.recordDetail = false
     var i = start
     while i < before {
-      machine.apply(operations[i])
+      machine.apply(operation(i))
       i += 1
       if i % fineInterval == 0 && i % interval != 0 && fine[i] == nil { fine[i] = machine }
     }
     machine.recordDetail = true
-    let report = machine.apply(operations[before])
+    let report = machine.apply(operation(before))
     return (machine, report)
   }
 
@@ -104,11 +110,11 @@ public struct Timeline: Sendable {
 
   /// Operations whose printed form contains `text`, after (or before) `step`, wrapping around.
   public func search(_ text: String, from step: Int, forward: Bool = true) -> Int? {
-    guard !operations.isEmpty else { return nil }
-    let n = operations.count
+    guard stepCount > 0 else { return nil }
+    let n = stepCount
     for k in 1...n {
       let i = forward ? (step + k - 1) % n : (step - k - 1 + 2 * n) % n
-      if TracePrinter.operation(operations[i]).contains(text) { return i + 1 }
+      if TracePrinter.operation(operation(i)).contains(text) { return i + 1 }
     }
     return nil
   }
