@@ -11,6 +11,41 @@ struct SourceOptions: ParsableArguments {
   @Option(name: .long, help: "A built-in scenario (see `mmscope scenarios`).")
   var scenario: String?
 
+  @OptionGroup var machine: MachineOptions
+
+  func validate() throws {
+    switch (file, scenario) {
+    case (nil, nil): throw ValidationError("give a trace file or --scenario NAME")
+    case (.some, .some): throw ValidationError("give either a trace file or --scenario, not both")
+    case (nil, .some(let scenario)):
+      guard ScenarioLibrary.named(scenario) != nil else {
+        throw ValidationError(
+          "unknown scenario '\(scenario)'; expected one of: \(ScenarioLibrary.all.map(\.name).joined(separator: ", "))")
+      }
+    case (.some, nil):
+      if machine.isSet {
+        throw ValidationError("machine options apply to --scenario; a trace file sets its machine in its machine line")
+      }
+    }
+    try machine.validate()
+  }
+
+  /// The script: a scenario's, or the file's. A malformed file prints every problem and exits 65.
+  func script() throws -> Script {
+    if let file {
+      do {
+        return try TraceSource.load(path: file)
+      } catch let e as TraceSource.LoadError {
+        FileHandle.standardError.write(Data((e.description + "\n").utf8))
+        throw ExitCode(65)
+      }
+    }
+    return ScenarioLibrary.named(scenario!)!.script(machine.scenarioOptions)
+  }
+}
+
+/// The scenario and machine options, shared by every command that builds a scenario.
+struct MachineOptions: ParsableArguments {
   @Option(name: .long, help: "Seed for the scenario's random choices.")
   var seed: UInt64 = 1
 
@@ -39,43 +74,24 @@ struct SourceOptions: ParsableArguments {
   @Option(name: .long, help: "off: no 1 GiB direct-map pages.")
   var gbpages: OnOff?
 
+  /// Whether any of them was given.
+  var isSet: Bool {
+    [
+      seed != 1, steps != nil, cpus != nil, policy != nil, vmapNodes != nil, memory != nil, unmappedCache != nil,
+      pcp != nil, gbpages != nil,
+    ].contains(true)
+  }
+
   func validate() throws {
-    switch (file, scenario) {
-    case (nil, nil): throw ValidationError("give a trace file or --scenario NAME")
-    case (.some, .some): throw ValidationError("give either a trace file or --scenario, not both")
-    case (nil, .some(let scenario)):
-      guard ScenarioLibrary.named(scenario) != nil else {
-        throw ValidationError(
-          "unknown scenario '\(scenario)'; expected one of: \(ScenarioLibrary.all.map(\.name).joined(separator: ", "))")
-      }
-    case (.some, nil):
-      let scenarioOnly = [
-        seed != 1, steps != nil, cpus != nil, policy != nil, vmapNodes != nil, memory != nil,
-        unmappedCache != nil, pcp != nil, gbpages != nil,
-      ]
-      if scenarioOnly.contains(true) {
-        throw ValidationError("machine options apply to --scenario; a trace file sets its machine in its machine line")
-      }
-    }
     if let cpus, !(1...8192).contains(cpus) { throw ValidationError("--cpus must be between 1 and 8192, got \(cpus)") }
     if let steps, steps < 0 { throw ValidationError("--steps must not be negative, got \(steps)") }
   }
 
-  /// The script: a scenario's, or the file's. A malformed file prints every problem and exits 65.
-  func script() throws -> Script {
-    if let file {
-      do {
-        return try TraceSource.load(path: file)
-      } catch let e as TraceSource.LoadError {
-        FileHandle.standardError.write(Data((e.description + "\n").utf8))
-        throw ExitCode(65)
-      }
-    }
-    return ScenarioLibrary.named(scenario!)!.script(
-      ScenarioOptions(
-        seed: seed, steps: steps, cpus: cpus, vmapNodes: vmapNodes.map { $0 == .on }, policy: policy,
-        memoryBytes: memory?.bytes, unmappedCache: unmappedCache.map { $0 == .on }, perCPULists: pcp.map { $0 == .on },
-        gbpages: gbpages.map { $0 == .on }))
+  var scenarioOptions: ScenarioOptions {
+    ScenarioOptions(
+      seed: seed, steps: steps, cpus: cpus, vmapNodes: vmapNodes.map { $0 == .on }, policy: policy,
+      memoryBytes: memory?.bytes, unmappedCache: unmappedCache.map { $0 == .on }, perCPULists: pcp.map { $0 == .on },
+      gbpages: gbpages.map { $0 == .on })
   }
 }
 

@@ -11,16 +11,7 @@ extension Machine {
   /// address changes the area's mapping and, page by page, the direct-map alias of the page behind it,
   /// with NX changes left out as `cpa_process_alias` leaves them out.
   mutating func setMemory(_ named: AttrChange.Named, _ ref: AreaRef, pages: UInt64, step: inout StepReport) {
-    let addr: UInt64
-    switch ref {
-    case .address(let a): addr = a
-    case .name(let n):
-      guard let a = names[n] else {
-        step.refusal = "no live allocation is named '\(n)'"
-        return
-      }
-      addr = a
-    }
+    guard let addr = resolve(ref, step: &step) else { return }
     guard pages > 0, addr % KernelConstants.pageSize == 0 else {
       step.refusal = "\(named.function) needs a page-aligned address and at least one page"
       return

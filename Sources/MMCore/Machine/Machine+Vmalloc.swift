@@ -65,16 +65,7 @@ extension Machine {
   }
 
   mutating func vfree(_ ref: AreaRef, step: inout StepReport) {
-    let addr: UInt64
-    switch ref {
-    case .address(let a): addr = a
-    case .name(let n):
-      guard let a = names[n] else {
-        step.refusal = "no live allocation is named '\(n)'"
-        return
-      }
-      addr = a
-    }
+    guard let addr = resolve(ref, step: &step) else { return }
     let r = kva.free(addr)
     counters.record(r)
     step.kva = r

@@ -121,6 +121,19 @@ public struct Machine: Sendable {
     return step
   }
 
+  /// The address an operation names: given, or the start of the live allocation with that name.
+  mutating func resolve(_ ref: AreaRef, step: inout StepReport) -> UInt64? {
+    switch ref {
+    case .address(let a): return a
+    case .name(let n):
+      guard let a = names[n] else {
+        step.refusal = "no live allocation is named '\(n)'"
+        return nil
+      }
+      return a
+    }
+  }
+
   /// Unnamed areas share their kind's owner entry, so a long anonymous workload adds nothing here.
   mutating func registerOwner(kind: AreaKind, name: String?) -> UInt32 {
     guard let name else { return UInt32(AreaKind.allCases.firstIndex(of: kind)! + 1) }

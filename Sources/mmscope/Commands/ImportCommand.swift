@@ -44,15 +44,7 @@ struct ImportCommand: ParsableCommand {
     }
     let text =
       "# imported by mmscope from \((input as NSString).lastPathComponent)\n" + TracePrinter.text(result.document)
-    if output == "-" {
-      print(text, terminator: "")
-    } else {
-      do {
-        try text.write(toFile: output, atomically: true, encoding: .utf8)
-      } catch {
-        throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-      }
-    }
+    try OutputFile.write(text, to: output)
     var summary = "layout: \(result.layout?.rawValue ?? "unknown"), \(result.lines) lines\n"
     for (k, n) in result.events.sorted(by: { $0.key < $1.key }) { summary += "  \(k): \(n)\n" }
     for (k, n) in result.skipped.sorted(by: { $0.key < $1.key }) { summary += "  skipped \(k): \(n)\n" }
