@@ -15,7 +15,8 @@ struct MMScope: ParsableCommand {
         mmscope dump --scenario teach-fits --at all-fits --what free-tree
       """,
     subcommands: [
-      ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self, StatsCommand.self,
+      ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self, CompareCommand.self,
+      StatsCommand.self,
       DumpCommand.self,
     ]
   )

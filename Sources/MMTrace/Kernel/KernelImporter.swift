@@ -27,7 +27,9 @@ public struct KernelImport: Sendable {
 public enum KernelImporter {
   /// Reads `path` (plain or gzip) and converts it. `progress(lines, bytes, total)` is called now and
   /// then for long files.
-  public static func importFile(path: String, progress: ((Int, UInt64, UInt64) -> Void)? = nil) throws -> KernelImport {
+  public static func importFile(
+    path: String, snapshot: ProcSnapshot? = nil, progress: ((Int, UInt64, UInt64) -> Void)? = nil
+  ) throws -> KernelImport {
     let reader = try LineReader(path: path)
     var parser = KernelTraceParser(file: reader.name)
     var events: [KernelEvent] = []
@@ -37,7 +39,7 @@ public enum KernelImporter {
         progress(reader.lineNumber, reader.bytesRead, reader.fileSize)
       }
     }
-    var result = convert(events, cpus: parser.headerCPUs)
+    var result = convert(events, cpus: parser.headerCPUs, snapshot: snapshot)
     result.layout = parser.layout
     result.lines = reader.lineNumber
     result.skipped = parser.skipped
@@ -51,7 +53,12 @@ public enum KernelImporter {
     return result
   }
 
-  public static func convert(_ events: [KernelEvent], cpus headerCPUs: Int?) -> KernelImport {
+  /// `snapshot`: /proc files of the traced machine. Its zoneinfo gives the zones; a vmallocinfo with
+  /// real addresses adds its busy areas (those the trace does not itself allocate or free) as busy from
+  /// the start.
+  public static func convert(_ events: [KernelEvent], cpus headerCPUs: Int?, snapshot: ProcSnapshot? = nil)
+    -> KernelImport
+  {
     let page = KernelConstants.pageSize
     let cpus = max(headerCPUs ?? 0, (events.map(\.cpu).max() ?? 0) + 1)
     var maxPFN: UInt64 = 0
@@ -150,11 +157,26 @@ public enum KernelImporter {
     }
     learned.sort()
     result.learnedAreas = learned
-    var kva = KVAConfig(cpus: cpus, earlyBusy: learned)
+    var early = learned
+    var touched: [Span] = learned
+    for e in events {
+      if case .allocVmapArea(let addr, let size, _, _, _, false) = e.payload { touched.append(Span(addr, addr + size)) }
+    }
+    touched.sort()
+    for a in snapshot?.busyAreas ?? [] {
+      let i = touched.firstIndex { $0.end > a.start } ?? touched.count
+      if i == touched.count || touched[i].start >= a.end { early.append(a) }
+    }
+    early.sort()
+    var kva = KVAConfig(cpus: cpus, earlyBusy: early)
     kva.autoPurge = false
     // Per-CPU traffic is in the events themselves: the buddy-level ones (zone_locked, pcpu_drain) are
     // applied to the buddy lists directly, so the model's own per-CPU lists stay off.
-    let memory = MemoryConfig(bytes: bytes)
+    var memory = MemoryConfig(bytes: bytes)
+    if let zones = snapshot?.zoneSpecs, !zones.isEmpty {
+      let end = max(zones.map(\.end).max()!, maxPFN)
+      memory = MemoryConfig(pages: end, zones: zones)
+    }
     result.document = TraceDocument(config: MachineConfig(kva: kva, memory: memory), lines: lines)
     return result
   }

@@ -19,6 +19,12 @@ struct ImportCommand: ParsableCommand {
 
   @Argument(help: "The kernel trace.") var input: String
   @Option(name: .shortAndLong, help: "The .mmtrace file to write ('-' for standard output).") var output: String
+  @Option(
+    name: .long,
+    help:
+      "A directory of the traced machine's /proc files: zones from zoneinfo, busy areas from a vmallocinfo with real addresses."
+  )
+  var proc: String?
 
   func run() throws {
     let err = FileHandle.standardError
@@ -26,7 +32,16 @@ struct ImportCommand: ParsableCommand {
     let started = Date()
     let result: KernelImport
     do {
-      result = try KernelImporter.importFile(path: input) { lines, bytes, total in
+      var snapshot: ProcSnapshot? = nil
+      if let proc {
+        let snap = ProcSnapshot(directory: proc)
+        if !snap.errors.isEmpty {
+          for e in snap.errors { err.write(Data("\(e.description)\n".utf8)) }
+          throw ExitCode(65)
+        }
+        snapshot = snap
+      }
+      result = try KernelImporter.importFile(path: input, snapshot: snapshot) { lines, bytes, total in
         guard tty else { return }
         let rate = Double(lines) / max(Date().timeIntervalSince(started), 0.001)
         let pct = total > 0 ? " \(bytes * 100 / total)%" : ""
