@@ -97,6 +97,31 @@ public final class LineReader {
     return nil
   }
 
+  /// The next line's bytes without its newline (or carriage return), or nil at the end. The slice is
+  /// valid until the next call.
+  public func nextLineBytes() throws -> ArraySlice<UInt8>? {
+    while true {
+      if let nl = pending[pendingStart...].firstIndex(of: 0x0a) {
+        var end = nl
+        if end > pendingStart && pending[end - 1] == 0x0d { end -= 1 }
+        let line = pending[pendingStart..<end]
+        pendingStart = nl + 1
+        lineNumber += 1
+        return line
+      }
+      guard let chunk = try nextChunk() else {
+        guard pendingStart < pending.count else { return nil }
+        let line = pending[pendingStart...]
+        pendingStart = pending.count
+        lineNumber += 1
+        return line
+      }
+      if head.count < 4096 { head += chunk.prefix(4096 - head.count) }
+      pending = Array(pending[pendingStart...]) + chunk
+      pendingStart = 0
+    }
+  }
+
   /// The next line without its newline (or carriage return), or nil at the end.
   public func nextLine() throws -> Substring? {
     while true {

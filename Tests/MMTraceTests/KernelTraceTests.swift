@@ -61,7 +61,7 @@ import Testing
     let failed = "  a-1 [000] ..... 1.0: mm_page_alloc: page=(null) pfn=0x0 order=3 migratetype=0 gfp_flags=GFP_KERNEL"
     #expect(
       p.parse(Substring(failed), number: 2)?.payload
-        == .pageAlloc(pfn: nil, order: 3, migratetype: 0, gfp: "GFP_KERNEL"))
+        == .pageAlloc(pfn: nil, order: 3, migratetype: 0))
     let errorAddr =
       "  a-1 [000] ..... 1.0: alloc_vmap_area: va_start: 18446744073709551614 size=8192 align=4096 vstart=0x1 vend=0x2 failed=1"
     if case .allocVmapArea(let addr, _, _, _, _, let f) = p.parse(Substring(errorAddr), number: 3)?.payload {

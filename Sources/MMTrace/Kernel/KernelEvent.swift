@@ -8,8 +8,9 @@ public struct KernelEvent: Sendable, Equatable {
     case freeVmapArea(addr: UInt64, nrLazy: UInt64, nrLazyMax: UInt64)
     /// `purge_vmap_area_lazy: start=%#lx end=%#lx num_purged=%u`
     case purgeVmapArea(start: UInt64, end: UInt64, purged: Int)
-    /// `mm_page_alloc: page=%p pfn=%#lx order=%d migratetype=%d gfp_flags=%s` (pfn nil when it failed)
-    case pageAlloc(pfn: UInt64?, order: Int, migratetype: Int, gfp: String)
+    /// `mm_page_alloc: page=%p pfn=%#lx order=%d migratetype=%d gfp_flags=%s` (pfn nil when it failed;
+    /// the gfp flags are not modelled beyond the migratetype they imply)
+    case pageAlloc(pfn: UInt64?, order: Int, migratetype: Int)
     /// `mm_page_free: page=%p pfn=%#lx order=%d`, and `mm_page_free_batched` (order 0)
     case pageFree(pfn: UInt64, order: Int, batched: Bool)
     /// `mm_page_alloc_zone_locked: ... order=%u migratetype=%d percpu_refill=%d`

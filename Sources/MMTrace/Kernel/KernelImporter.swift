@@ -33,8 +33,8 @@ public enum KernelImporter {
     let reader = try LineReader(path: path)
     var parser = KernelTraceParser(file: reader.name)
     var events: [KernelEvent] = []
-    while let line = try reader.nextLine() {
-      if let e = parser.parse(line, number: reader.lineNumber) { events.append(e) }
+    while let line = try reader.nextLineBytes() {
+      if let e = parser.parse(bytes: line, number: reader.lineNumber) { events.append(e) }
       if let progress, reader.lineNumber % 100_000 == 0 {
         progress(reader.lineNumber, reader.bytesRead, reader.fileSize)
       }
@@ -65,7 +65,7 @@ public enum KernelImporter {
     var zoneLocked = false
     for e in events {
       switch e.payload {
-      case .pageAlloc(let pfn?, let order, _, _): maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
+      case .pageAlloc(let pfn?, let order, _): maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
       case .pageFree(let pfn, let order, _), .pagePcpuDrain(let pfn, let order, _):
         maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
       case .pageAllocZoneLocked(let pfn, let order, _, _):
@@ -129,7 +129,7 @@ public enum KernelImporter {
         } else {
           result.preexistingPageFrees += 1
         }
-      case .pageAlloc(let pfn, let order, let mt, _):
+      case .pageAlloc(let pfn, let order, let mt):
         guard let pfn else {
           result.failedAllocations += 1
           continue

@@ -1,5 +1,6 @@
-/// Parses kernel trace lines of any of the three layouts. Events mmscope does not model are skipped and
-/// counted; lines of a modelled event with missing or malformed fields are errors with their column.
+/// Parses kernel trace lines of any of the three layouts, byte by byte (a trace has millions of lines).
+/// Events mmscope does not model are skipped and counted; lines of a modelled event with missing or
+/// malformed fields are errors with their column.
 public struct KernelTraceParser {
   public let file: String
   public private(set) var errors: [TraceError] = []
@@ -13,10 +14,11 @@ public struct KernelTraceParser {
 
   public init(file: String) { self.file = file }
 
-  static let modelled: Set<String> = [
+  static let modelled: [String] = [
     "alloc_vmap_area", "free_vmap_area_noflush", "purge_vmap_area_lazy", "mm_page_alloc", "mm_page_free",
     "mm_page_free_batched", "mm_page_alloc_zone_locked", "mm_page_pcpu_drain", "mm_page_alloc_extfrag",
   ]
+  static let modelledBytes: [[UInt8]] = modelled.map { Array($0.utf8) }
 
   mutating func fail(_ line: Int, _ column: Int, _ message: String) {
     if errors.count < 1000 { errors.append(TraceError(file: file, line: line, column: column, message: message)) }
@@ -24,138 +26,237 @@ public struct KernelTraceParser {
 
   /// Whether a line looks like a kernel trace event line of any layout (for format detection).
   public static func looksLikeEvent(_ line: Substring) -> Bool {
-    cpuField(in: line) != nil && line.contains(": ")
+    let b = Array(line.utf8)
+    return cpuField(b[...]) != nil && line.contains(": ")
   }
 
-  /// The `[NNN]` CPU field: its range and value.
-  static func cpuField(in line: Substring) -> (range: Range<Substring.Index>, cpu: Int)? {
-    var i = line.startIndex
-    while let open = line[i...].firstIndex(of: "[") {
-      guard let close = line[open...].firstIndex(of: "]") else { return nil }
-      let digits = line[line.index(after: open)..<close]
-      if !digits.isEmpty && digits.allSatisfy(\.isNumber), let cpu = Int(digits),
-        open == line.startIndex || line[line.index(before: open)] == " "
-      {
-        return (open..<line.index(after: close), cpu)
+  static let space = UInt8(ascii: " ")
+  static let tab = UInt8(ascii: "\t")
+  static let colon = UInt8(ascii: ":")
+
+  /// The `[NNN]` CPU field: where it starts and ends (exclusive), and its value.
+  static func cpuField(_ b: ArraySlice<UInt8>) -> (start: Int, end: Int, cpu: Int)? {
+    var i = b.startIndex
+    while i < b.endIndex {
+      if b[i] == UInt8(ascii: "["), i == b.startIndex || b[i - 1] == space {
+        var j = i + 1
+        var cpu = 0
+        while j < b.endIndex, b[j] >= 48, b[j] <= 57 {
+          cpu = cpu * 10 + Int(b[j] - 48)
+          j += 1
+          if cpu > 1_000_000 { return nil }
+        }
+        if j > i + 1, j < b.endIndex, b[j] == UInt8(ascii: "]") { return (i, j + 1, cpu) }
       }
-      i = line.index(after: open)
+      i += 1
     }
     return nil
   }
 
-  /// One line: an event, nil for headers, blank lines, skipped events and errors (recorded).
+  /// A line given as text (tests, detection).
   public mutating func parse(_ line: Substring, number: Int) -> KernelEvent? {
-    let trimmed = line.drop { $0 == " " || $0 == "\t" }
-    if trimmed.isEmpty || trimmed.hasPrefix("#") {
+    parse(bytes: Array(line.utf8)[...], number: number)
+  }
+
+  /// One line: an event, nil for headers, blank lines, skipped events and errors (recorded).
+  public mutating func parse(bytes b: ArraySlice<UInt8>, number: Int) -> KernelEvent? {
+    let base = b.startIndex
+    func col(_ i: Int) -> Int { i - base + 1 }
+    var i = base
+    while i < b.endIndex && (b[i] == Self.space || b[i] == Self.tab) { i += 1 }
+    if i == b.endIndex || b[i] == UInt8(ascii: "#") {
       headerLines += 1
-      if let r = trimmed.range(of: "#P:"), let n = Int(trimmed[r.upperBound...].prefix { $0.isNumber }) {
-        headerCPUs = n
+      if let p = Self.find(b, Array("#P:".utf8), from: i), let n = Self.decimal(b, p + 3).map(\.value) {
+        headerCPUs = Int(n)
       }
       return nil
     }
-    guard let (cpuRange, cpu) = Self.cpuField(in: line) else {
+    guard let cpuField = Self.cpuField(b) else {
       // trace-cmd's header ("version = 6", "cpus=2", "CPU 0 is empty") and other prose.
       headerLines += 1
       return nil
     }
-    let left = line[..<cpuRange.lowerBound].trimmingSuffixSpaces()
-    // After the CPU: [flags] timestamp: [subsystem:]event: fields
-    var rest = line[cpuRange.upperBound...].drop { $0 == " " }
-    var tokens = rest.split(separator: " ", maxSplits: 1)
-    guard !tokens.isEmpty else {
-      fail(number, col(line, cpuRange.upperBound), "expected a timestamp after the CPU field")
-      return nil
-    }
-    var tsToken = tokens[0]
+    var taskEnd = cpuField.start
+    while taskEnd > i && (b[taskEnd - 1] == Self.space || b[taskEnd - 1] == Self.tab) { taskEnd -= 1 }
+    let task = String(decoding: b[i..<taskEnd], as: UTF8.self)
+    // After the CPU: [flags] timestamp: event: fields
+    var p = Self.skipSpaces(b, cpuField.end)
+    var tokenEnd = Self.tokenEnd(b, p)
     var sawFlags = false
-    if !tsToken.hasSuffix(":") && tokens.count == 2 {
-      // irqs-off / need-resched / preempt flags, e.g. "....." or "d..1."
+    if tokenEnd > p && b[tokenEnd - 1] != Self.colon && tokenEnd < b.endIndex {
       sawFlags = true
-      rest = tokens[1].drop { $0 == " " }
-      tokens = rest.split(separator: " ", maxSplits: 1)
-      tsToken = tokens.first ?? ""
+      p = Self.skipSpaces(b, tokenEnd)
+      tokenEnd = Self.tokenEnd(b, p)
     }
-    guard tsToken.hasSuffix(":"), let ts = Double(tsToken.dropLast()) else {
-      fail(number, col(line, tsToken.startIndex), "expected a timestamp like 205.354126: here")
+    guard tokenEnd > p, b[tokenEnd - 1] == Self.colon, let ts = Self.double(b[p..<(tokenEnd - 1)]) else {
+      fail(number, col(p), "expected a timestamp like 205.354126: here")
       return nil
     }
-    guard tokens.count == 2 else {
-      fail(number, col(line, tsToken.endIndex), "expected an event name after the timestamp")
+    let eventStart = Self.skipSpaces(b, tokenEnd)
+    let eventEnd = Self.tokenEnd(b, eventStart)
+    guard eventEnd > eventStart + 1, b[eventEnd - 1] == Self.colon else {
+      fail(
+        number, col(eventStart),
+        eventStart == b.endIndex
+          ? "expected an event name after the timestamp" : "expected 'event:' after the timestamp")
       return nil
     }
-    let afterTS = tokens[1].drop { $0 == " " }
-    // The event token: "name:" (ftrace, trace-cmd) or "subsystem:name:" (perf script).
-    let eventToken = afterTS.prefix { $0 != " " }
-    guard eventToken.hasSuffix(":"), eventToken.count > 1 else {
-      fail(number, col(line, afterTS.startIndex), "expected 'event:' after the timestamp")
-      return nil
-    }
-    var eventName = eventToken.dropLast()
+    // "name:" (ftrace, trace-cmd) or "subsystem:name:" (perf script).
+    var nameStart = eventStart
     var perf = false
-    if let c = eventName.lastIndex(of: ":") {
-      eventName = eventName[eventName.index(after: c)...]
-      perf = true
+    var k = eventEnd - 2
+    while k > eventStart {
+      if b[k] == Self.colon {
+        nameStart = k + 1
+        perf = true
+        break
+      }
+      k -= 1
     }
-    let fieldsStart = eventToken.endIndex
-    let task = String(left.drop { $0 == " " })
-    let detected: KernelTraceLayout = perf ? .perfScript : sawFlags ? .ftrace : .traceCmd
-    if layout == nil { layout = detected }
-    let name = String(eventName)
-    guard Self.modelled.contains(name) else {
-      skipped[name, default: 0] += 1
+    let name = b[nameStart..<(eventEnd - 1)]
+    if layout == nil { layout = perf ? .perfScript : sawFlags ? .ftrace : .traceCmd }
+    guard let kind = Self.modelledBytes.firstIndex(where: { $0.elementsEqual(name) }) else {
+      skipped[String(decoding: name, as: UTF8.self), default: 0] += 1
       return nil
     }
-    let fields = afterTS[fieldsStart...]
-    guard let payload = payload(name, fields, line: line, number: number) else { return nil }
-    return KernelEvent(payload: payload, cpu: cpu, timestamp: ts, task: task, line: number)
+    var fields = Fields(bytes: b, start: eventEnd)
+    guard let payload = payload(kind, &fields, number: number, col: col) else { return nil }
+    return KernelEvent(payload: payload, cpu: cpuField.cpu, timestamp: ts, task: task, line: number)
   }
 
-  func col(_ line: Substring, _ index: Substring.Index) -> Int { line.distance(from: line.startIndex, to: index) + 1 }
+  // MARK: Bytes
 
-  /// `key=value` fields (and alloc_vmap_area's `va_start: N`), with each value's column.
-  func fields(_ text: Substring, line: Substring) -> [String: (value: Substring, column: Int)] {
-    var out: [String: (Substring, Int)] = [:]
-    let parts = text.split(separator: " ", omittingEmptySubsequences: true)
-    var i = 0
-    while i < parts.count {
-      let p = parts[i]
-      if let eq = p.firstIndex(of: "=") {
-        out[String(p[..<eq])] = (p[p.index(after: eq)...], col(line, p.index(after: eq)))
-      } else if p.hasSuffix(":") && i + 1 < parts.count {
-        out[String(p.dropLast())] = (parts[i + 1], col(line, parts[i + 1].startIndex))
-        i += 1
-      }
+  static func skipSpaces(_ b: ArraySlice<UInt8>, _ from: Int) -> Int {
+    var i = from
+    while i < b.endIndex && (b[i] == space || b[i] == tab) { i += 1 }
+    return i
+  }
+
+  static func tokenEnd(_ b: ArraySlice<UInt8>, _ from: Int) -> Int {
+    var i = from
+    while i < b.endIndex && b[i] != space && b[i] != tab { i += 1 }
+    return i
+  }
+
+  static func find(_ b: ArraySlice<UInt8>, _ needle: [UInt8], from: Int) -> Int? {
+    guard needle.count <= b.endIndex - from else { return nil }
+    var i = from
+    while i + needle.count <= b.endIndex {
+      if b[i..<(i + needle.count)].elementsEqual(needle) { return i }
       i += 1
     }
-    return out
+    return nil
   }
 
-  mutating func payload(_ name: String, _ text: Substring, line: Substring, number: Int) -> KernelEvent.Payload? {
-    let f = fields(text, line: line)
-    var ok = true
-    func num(_ key: String, hex: Bool? = nil) -> UInt64 {
-      guard let (v, c) = f[key] else {
-        fail(number, col(line, text.startIndex), "\(name) has no \(key)= field")
-        ok = false
-        return 0
-      }
-      let parsed: UInt64? =
-        v.hasPrefix("0x")
-        ? UInt64(v.dropFirst(2), radix: 16)
-        : hex == true ? UInt64(v, radix: 16) : UInt64(v) ?? Int64(v).map { UInt64(bitPattern: $0) }
-      guard let parsed else {
-        fail(number, c, "\(key)=\(v) is not a number")
-        ok = false
-        return 0
-      }
-      return parsed
+  static func decimal(_ b: ArraySlice<UInt8>, _ from: Int) -> (value: UInt64, end: Int)? {
+    var i = from
+    var v: UInt64 = 0
+    while i < b.endIndex, b[i] >= 48, b[i] <= 57 {
+      let (m, o1) = v.multipliedReportingOverflow(by: 10)
+      let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 48))
+      if o1 || o2 { return nil }
+      v = a
+      i += 1
     }
-    func small(_ key: String, _ range: ClosedRange<Int>) -> Int {
-      let v = num(key)
-      guard ok, v <= UInt64(range.upperBound) else {
-        if ok, let (t, c) = f[key] {
-          fail(number, c, "\(key)=\(t) is outside \(range.lowerBound)...\(range.upperBound)")
+    return i > from ? (v, i) : nil
+  }
+
+  static func double(_ b: ArraySlice<UInt8>) -> Double? {
+    guard let (whole, dot) = decimal(b, b.startIndex) else { return nil }
+    if dot == b.endIndex { return Double(whole) }
+    guard b[dot] == UInt8(ascii: "."), let (frac, end) = decimal(b, dot + 1), end == b.endIndex else { return nil }
+    var scale = 1.0
+    for _ in 0..<(end - dot - 1) { scale *= 10 }
+    return Double(whole) + Double(frac) / scale
+  }
+
+  /// A number as the kernel prints it: `0x` hex, decimal, or a negative decimal (error values).
+  static func number(_ v: ArraySlice<UInt8>) -> UInt64? {
+    guard !v.isEmpty else { return nil }
+    if v.count > 2 && v[v.startIndex] == 48 && (v[v.startIndex + 1] | 0x20) == UInt8(ascii: "x") {
+      var r: UInt64 = 0
+      for c in v.dropFirst(2) {
+        let d: UInt8
+        switch c {
+        case 48...57: d = c - 48
+        case 97...102: d = c - 87
+        case 65...70: d = c - 55
+        default: return nil
         }
+        if r >> 60 != 0 { return nil }
+        r = r << 4 | UInt64(d)
+      }
+      return r
+    }
+    if v[v.startIndex] == UInt8(ascii: "-") {
+      guard let (m, end) = decimal(v, v.startIndex + 1), end == v.endIndex, m <= UInt64(Int64.max) else { return nil }
+      return UInt64(bitPattern: -Int64(m))
+    }
+    guard let (r, end) = decimal(v, v.startIndex), end == v.endIndex else { return nil }
+    return r
+  }
+
+  /// The `key=value` fields after the event name (and alloc_vmap_area's `va_start: N`).
+  struct Fields {
+    let bytes: ArraySlice<UInt8>
+    var keys: [(key: Range<Int>, value: Range<Int>)] = []
+
+    init(bytes: ArraySlice<UInt8>, start: Int) {
+      self.bytes = bytes
+      keys.reserveCapacity(8)
+      var i = start
+      while true {
+        i = KernelTraceParser.skipSpaces(bytes, i)
+        if i >= bytes.endIndex { break }
+        let end = KernelTraceParser.tokenEnd(bytes, i)
+        if let eq = bytes[i..<end].firstIndex(of: UInt8(ascii: "=")) {
+          keys.append((i..<eq, (eq + 1)..<end))
+        } else if bytes[end - 1] == KernelTraceParser.colon && end < bytes.endIndex {
+          let v = KernelTraceParser.skipSpaces(bytes, end)
+          let vEnd = KernelTraceParser.tokenEnd(bytes, v)
+          keys.append((i..<(end - 1), v..<vEnd))
+          i = vEnd
+          continue
+        }
+        i = end
+      }
+    }
+
+    func value(_ key: StaticString) -> Range<Int>? {
+      let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+      return keys.first { bytes[$0.key].elementsEqual(k) }?.value
+    }
+  }
+
+  mutating func payload(
+    _ kind: Int, _ f: inout Fields, number: Int, col: (Int) -> Int
+  ) -> KernelEvent.Payload? {
+    let name = Self.modelled[kind]
+    var ok = true
+    let b = f.bytes
+    func num(_ key: StaticString) -> UInt64 {
+      guard ok else { return 0 }
+      guard let r = f.value(key) else {
+        fail(
+          number, col(b.startIndex + Self.skipSpaces(b, b.startIndex) - b.startIndex), "\(name) has no \(key)= field")
+        ok = false
+        return 0
+      }
+      guard let v = Self.number(b[r]) else {
+        fail(number, col(r.lowerBound), "\(key)=\(String(decoding: b[r], as: UTF8.self)) is not a number")
+        ok = false
+        return 0
+      }
+      return v
+    }
+    func small(_ key: StaticString, _ range: ClosedRange<Int>) -> Int {
+      let v = num(key)
+      guard ok else { return 0 }
+      guard v <= UInt64(range.upperBound) else {
+        let r = f.value(key)!
+        fail(
+          number, col(r.lowerBound),
+          "\(key)=\(String(decoding: b[r], as: UTF8.self)) is outside \(range.lowerBound)...\(range.upperBound)")
         ok = false
         return 0
       }
@@ -172,11 +273,10 @@ public struct KernelTraceParser {
     case "purge_vmap_area_lazy":
       payload = .purgeVmapArea(start: num("start"), end: num("end"), purged: small("num_purged", 0...Int(Int32.max)))
     case "mm_page_alloc":
-      let failed = f["page"]?.value == "(null)"
+      let failed = f.value("page").map { b[$0].elementsEqual("(null)".utf8) } ?? false
       let pfn = num("pfn")
       payload = .pageAlloc(
-        pfn: failed ? nil : pfn, order: small("order", 0...10), migratetype: small("migratetype", 0...7),
-        gfp: String(f["gfp_flags"]?.value ?? ""))
+        pfn: failed ? nil : pfn, order: small("order", 0...10), migratetype: small("migratetype", 0...7))
     case "mm_page_free", "mm_page_free_batched":
       let batched = name == "mm_page_free_batched"
       payload = .pageFree(pfn: num("pfn"), order: batched ? 0 : small("order", 0...10), batched: batched)
@@ -192,13 +292,5 @@ public struct KernelTraceParser {
         allocMigratetype: small("alloc_migratetype", 0...7), fallbackMigratetype: small("fallback_migratetype", 0...7))
     }
     return ok ? payload : nil
-  }
-}
-
-extension Substring {
-  func trimmingSuffixSpaces() -> Substring {
-    var s = self
-    while s.last == " " || s.last == "\t" { s = s.dropLast() }
-    return s
   }
 }
