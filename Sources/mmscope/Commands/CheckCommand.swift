@@ -46,10 +46,10 @@ struct CheckCommand: ParsableCommand {
     if let every, every < 1 { throw ValidationError("--every must be at least 1") }
     let r = Checker.run(script, every: every)
     for e in malformed { print(e.description) }
-    let where_ = { (p: CheckResult.Problem) in p.line.map { "line \($0)" } ?? "step \(p.step)" }
-    for p in r.mismatches { print("\(where_(p)): expect mismatch: \(p.message)") }
-    for p in r.violations { print("\(where_(p)): invariant violated: \(p.message)") }
-    for p in r.warnings.prefix(20) { print("\(where_(p)): warning: \(p.message)") }
+    let location = { (p: CheckResult.Problem) in p.line.map { "line \($0)" } ?? "step \(p.step)" }
+    for p in r.mismatches { print("\(location(p)): expect mismatch: \(p.message)") }
+    for p in r.violations { print("\(location(p)): invariant violated: \(p.message)") }
+    for p in r.warnings.prefix(20) { print("\(location(p)): warning: \(p.message)") }
     if r.warnings.count > 20 { print("... \(r.warnings.count - 20) more warnings") }
     print("events: \(r.events)")
     for (k, n) in r.kinds.sorted(by: { $0.key < $1.key }) { print("  \(k): \(n)") }
