@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "mmscope", targets: ["mmscope"]),
     .library(name: "MMCore", targets: ["MMCore"]),
     .library(name: "MMTrace", targets: ["MMTrace"]),
+    .library(name: "MMView", targets: ["MMView"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +21,7 @@ let package = Package(
     ),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "MMTrace", dependencies: ["MMCore", "CZlib"]),
+    .target(name: "MMView", dependencies: ["MMCore", "MMTrace"]),
     .executableTarget(
       name: "mmscope",
       dependencies: [
@@ -30,6 +32,7 @@ let package = Package(
     .executableTarget(name: "mmscope-bench", dependencies: ["MMCore", "MMTrace"], path: "Benchmarks"),
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
     .testTarget(name: "MMTraceTests", dependencies: ["MMTrace", "MMCore"]),
+    .testTarget(name: "MMViewTests", dependencies: ["MMView", "MMTrace", "MMCore"]),
   ],
   swiftLanguageModes: [.v6]
 )
