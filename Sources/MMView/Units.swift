@@ -1,0 +1,22 @@
+import MMCore
+
+/// Short human forms of sizes and addresses for the panels and the explain pane.
+public enum Units {
+  /// "4 KiB", "1.5 MiB", "32 TiB": binary units, at most one decimal.
+  public static func size(_ bytes: UInt64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    var v = Double(bytes)
+    var i = 0
+    while v >= 1024 && i < units.count - 1 {
+      v /= 1024
+      i += 1
+    }
+    if i == 0 { return "\(bytes) B" }
+    let whole = v.rounded(.down) == v
+    return (whole ? String(Int(v)) : String((v * 10).rounded() / 10)) + " " + units[i]
+  }
+
+  public static func span(_ s: Span) -> String { "[\(s.start.hex), \(s.end.hex))" }
+
+  public static func pages(_ n: UInt64) -> String { n == 1 ? "1 page" : "\(n) pages" }
+}
