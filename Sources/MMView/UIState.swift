@@ -1,0 +1,176 @@
+import Foundation
+import MMTrace
+
+/// The panels, in focus order.
+public enum PanelID: String, Sendable, CaseIterable {
+  case addressSpace = "address space"
+  case tree = "free-area tree"
+  case buddy = "buddy free lists"
+  case directMap = "direct map"
+  case log = "event log"
+}
+
+/// Which set of areas the tree panel draws.
+public enum TreeView: String, Sendable, CaseIterable {
+  case free, busy, lazy
+}
+
+/// A prompt in the status line collecting text (a step to go to, or a search).
+public struct Prompt: Sendable, Equatable {
+  public enum Kind: Sendable, Equatable { case goto, search }
+  public var kind: Kind
+  public var text = ""
+}
+
+/// Everything the view shows besides the machine: where in time, what is focused, cursors, zoom,
+/// overlays. Changed only by `UIState.apply`, so it can be tested without a terminal.
+public struct UIState: Sendable, Equatable {
+  public var step = 0
+  public var playing = false
+  /// Steps per second while playing.
+  public var speed = 4.0
+  public var focus: PanelID = .addressSpace
+  public var maximized = false
+  public var cursor: [PanelID: Int] = [:]
+  public var zoom: [PanelID: Int] = [:]
+  public var treeView: TreeView = .free
+  public var showHelp = false
+  public var inspecting = false
+  public var prompt: Prompt? = nil
+  public var lastSearch: String? = nil
+  public var marks: [Int] = []
+  /// A one-line message for the status line (errors of prompts, search misses).
+  public var message: String? = nil
+  public var quit = false
+
+  public init() {}
+
+  static let speeds: [Double] = [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024]
+
+  /// Runs one command against the timeline (which it may move in time).
+  public mutating func apply(_ command: CommandID, timeline: inout Timeline) {
+    message = nil
+    let total = timeline.stepCount
+    switch command {
+    case .playPause:
+      if !playing && step >= total { step = 0 }
+      playing.toggle()
+    case .stepForward:
+      playing = false
+      step = min(step + 1, total)
+    case .stepBack:
+      playing = false
+      step = max(step - 1, 0)
+    case .first:
+      playing = false
+      step = 0
+    case .last:
+      playing = false
+      step = total
+    case .gotoStep: prompt = Prompt(kind: .goto)
+    case .search: prompt = Prompt(kind: .search)
+    case .searchNext:
+      if let text = lastSearch { find(text, timeline: &timeline) } else { message = "no search yet: press /" }
+    case .setMark:
+      if !marks.contains(step) { marks.append(step) }
+      marks.sort()
+      message = "marked step \(step)"
+    case .jumpMark:
+      if let m = marks.last { step = m } else { message = "no marks yet: press m" }
+    case .nextMark:
+      let candidates = (timeline.bookmarks.map(\.step) + marks).filter { $0 > step }
+      if let next = candidates.min() { step = next } else { message = "no bookmark after step \(step)" }
+    case .previousMark:
+      let candidates = (timeline.bookmarks.map(\.step) + marks).filter { $0 < step }
+      if let previous = candidates.max() { step = previous } else { message = "no bookmark before step \(step)" }
+    case .faster:
+      speed = Self.speeds.first { $0 > speed } ?? speed
+    case .slower:
+      speed = Self.speeds.last { $0 < speed } ?? speed
+    case .focusNext:
+      let all = PanelID.allCases
+      focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
+    case .focusPrevious:
+      let all = PanelID.allCases
+      focus = all[(all.firstIndex(of: focus)! + all.count - 1) % all.count]
+    case .maximize: maximized.toggle()
+    case .cursorLeft: cursor[focus, default: 0] -= 1
+    case .cursorRight: cursor[focus, default: 0] += 1
+    case .cursorUp: cursor[focus, default: 0] -= 1
+    case .cursorDown: cursor[focus, default: 0] += 1
+    case .zoomIn: zoom[focus, default: 0] = min(zoom[focus, default: 0] + 1, 40)
+    case .zoomOut: zoom[focus, default: 0] = max(zoom[focus, default: 0] - 1, 0)
+    case .inspect: inspecting.toggle()
+    case .treeView:
+      let all = TreeView.allCases
+      treeView = all[(all.firstIndex(of: treeView)! + 1) % all.count]
+    case .help: showHelp.toggle()
+    case .quit: quit = true
+    }
+  }
+
+  /// A key: typed into an open prompt, or looked up in the command table.
+  public mutating func handle(_ key: Key, timeline: inout Timeline) {
+    if var p = prompt {
+      switch key {
+      case .escape: prompt = nil
+      case .backspace:
+        if !p.text.isEmpty { p.text.removeLast() }
+        prompt = p
+      case .enter:
+        prompt = nil
+        submit(p, timeline: &timeline)
+      case .char(let c):
+        p.text.append(c)
+        prompt = p
+      case .space:
+        p.text.append(" ")
+        prompt = p
+      default: break
+      }
+      return
+    }
+    if showHelp && key != .char("?") && key != .char("q") {
+      showHelp = false
+      return
+    }
+    guard let command = CommandTable.command(for: key) else { return }
+    apply(command, timeline: &timeline)
+  }
+
+  mutating func submit(_ p: Prompt, timeline: inout Timeline) {
+    switch p.kind {
+    case .goto:
+      let text = p.text.trimmingCharacters(in: .whitespaces)
+      if let n = Int(text), n >= 0, n <= timeline.stepCount {
+        step = n
+        playing = false
+      } else if let b = timeline.step(ofBookmark: text) {
+        step = b
+        playing = false
+      } else {
+        message = "'\(text)' is neither a step in 0...\(timeline.stepCount) nor a bookmark"
+      }
+    case .search:
+      guard !p.text.isEmpty else { return }
+      lastSearch = p.text
+      find(p.text, timeline: &timeline)
+    }
+  }
+
+  mutating func find(_ text: String, timeline: inout Timeline) {
+    if let s = timeline.search(text, from: step) {
+      step = s
+      playing = false
+    } else {
+      message = "no operation matches '\(text)'"
+    }
+  }
+
+  /// Advances a playing timeline by the steps due after `seconds`; stops at the end.
+  public mutating func tick(seconds: Double, timeline: Timeline) {
+    guard playing else { return }
+    step = min(step + max(1, Int(speed * seconds)), timeline.stepCount)
+    if step >= timeline.stepCount { playing = false }
+  }
+}
