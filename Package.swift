@@ -25,7 +25,7 @@ let package = Package(
     .executableTarget(
       name: "mmscope",
       dependencies: [
-        "MMCore", "MMTrace",
+        "MMCore", "MMTrace", "MMView",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

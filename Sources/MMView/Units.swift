@@ -12,8 +12,14 @@ public enum Units {
       i += 1
     }
     if i == 0 { return "\(bytes) B" }
-    let whole = v.rounded(.down) == v
-    return (whole ? String(Int(v)) : String((v * 10).rounded() / 10)) + " " + units[i]
+    var tenths = (v * 10).rounded()
+    if tenths >= 10240 && i < units.count - 1 {
+      // 1023.96 KiB rounds to 1024.0: say 1 MiB instead.
+      tenths /= 1024
+      i += 1
+    }
+    let one = tenths / 10
+    return (one == one.rounded(.down) ? String(Int(one)) : String(one)) + " " + units[i]
   }
 
   public static func span(_ s: Span) -> String { "[\(s.start.hex), \(s.end.hex))" }

@@ -16,6 +16,7 @@ struct MMScope: ParsableCommand {
       """,
     subcommands: [
       ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self, CompareCommand.self,
+      RenderCommand.self,
       StatsCommand.self,
       DumpCommand.self,
     ]

@@ -8,6 +8,14 @@ public struct AreaView: Sendable, Equatable {
   /// The node the area is tagged for (its requester's), if any.
   public var taggedNode: Int?
   public var owner: UInt32
+
+  public init(span: Span, state: State, node: Int, taggedNode: Int?, owner: UInt32) {
+    self.span = span
+    self.state = state
+    self.node = node
+    self.taggedNode = taggedNode
+    self.owner = owner
+  }
 }
 
 /// The KVA allocator of the configured policy behind one interface, so any workload runs under both.

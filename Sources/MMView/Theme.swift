@@ -1,0 +1,48 @@
+import MMCore
+
+/// Colours and glyphs. In monochrome (NO_COLOR, or a terminal without colours) every state still has
+/// a glyph of its own, so nothing depends on colour alone.
+public struct Theme: Sendable {
+  public var color: Bool
+
+  public init(color: Bool) { self.color = color }
+
+  func style(_ fg: Color, bold: Bool = false) -> Style { color ? Style(fg: fg, bold: bold) : Style(bold: bold) }
+
+  public var border: Style { style(.brightBlack) }
+  public var focusedBorder: Style { style(.cyan, bold: true) }
+  public var label: Style { style(.brightBlack) }
+  public var highlight: Style { color ? Style(fg: .black, bg: .yellow) : Style(reverse: true) }
+  public var red: Style { style(.red, bold: true) }
+  public var black: Style { color ? Style(fg: .white, bold: true) : Style(bold: true) }
+  public var changed: Style { style(.yellow, bold: true) }
+  public var error: Style { style(.red, bold: true) }
+
+  /// Address-space cells.
+  public func glyph(_ state: AreaView.State) -> Unicode.Scalar {
+    switch state {
+    case .busy: "█"
+    case .lazy: "▒"
+    case .pooled: "▓"
+    case .free: "·"
+    }
+  }
+
+  public func style(_ state: AreaView.State, kind: AreaKind) -> Style {
+    switch state {
+    case .busy:
+      switch kind {
+      case .vmalloc: return style(.green)
+      case .stack: return style(.blue)
+      case .module: return style(.magenta)
+      case .progPack: return style(.red)
+      case .ioremap, .vmap, .vmMapRam: return style(.cyan)
+      case .percpu: return style(.brightGreen)
+      case .unknown: return style(.white)
+      }
+    case .lazy: return style(.yellow)
+    case .pooled: return style(.brightMagenta)
+    case .free: return style(.brightBlack)
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import MMCore
+import MMTrace
+import Testing
+
+@testable import MMView
+
+/// Whole frames compared with golden files, glyphs and colours (the ANSI form carries every style).
+/// MMSCOPE_UPDATE_GOLDEN=1 rewrites the files after a deliberate change; review the diff.
+@Suite struct GoldenFrameTests {
+  static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/golden")
+  static let update = ProcessInfo.processInfo.environment["MMSCOPE_UPDATE_GOLDEN"] == "1"
+
+  func frame(_ scenario: String, at step: Int, _ w: Int, _ h: Int, state: UIState = UIState(), color: Bool = true)
+    -> Buffer
+  {
+    var t = Timeline(script: ScenarioLibrary.named(scenario)!.script())
+    let input = FrameInput(timeline: &t, step: step, source: "scenario \(scenario)")
+    var s = state
+    s.step = step
+    return Frame.render(input, s, width: w, height: h, color: color)
+  }
+
+  func check(_ b: Buffer, _ name: String) throws {
+    for (ext, content) in [("txt", b.text), ("ansi", b.ansi)] {
+      let url = Self.dir.appendingPathComponent("\(name).\(ext)")
+      if Self.update {
+        try FileManager.default.createDirectory(at: Self.dir, withIntermediateDirectories: true)
+        try content.write(to: url, atomically: true, encoding: .utf8)
+        continue
+      }
+      let want = try String(contentsOf: url, encoding: .utf8)
+      if content != want {
+        let got = content.split(separator: "\n", omittingEmptySubsequences: false)
+        let exp = want.split(separator: "\n", omittingEmptySubsequences: false)
+        let line =
+          zip(got, exp).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(got.count, exp.count)
+        Issue.record(
+          "\(name).\(ext) differs at line \(line + 1):\n got  \(line < got.count ? got[line] : "")\n want \(line < exp.count ? exp[line] : "")"
+        )
+      }
+    }
+  }
+
+  @Test(arguments: [(1, 120, 40), (11, 120, 40), (5, 80, 24), (17, 80, 24)])
+  func teachFits(step: Int, width: Int, height: Int) throws {
+    try check(frame("teach-fits", at: step, width, height), "teach-fits-\(step)-\(width)x\(height)")
+  }
+
+  @Test func buddyClassroomTailInsertion() throws {
+    var s = UIState()
+    s.focus = .buddy
+    try check(frame("buddy-classroom", at: 11, 120, 40, state: s), "buddy-classroom-11-120x40")
+  }
+
+  @Test func monochromeStillTellsStatesApart() throws {
+    let b = frame("teach-fits", at: 5, 120, 40, color: false)
+    try check(b, "teach-fits-5-120x40-mono")
+    // Without colour, lazy and busy cells still differ by glyph.
+    #expect(b.text.contains("▒") && b.text.contains("█") && b.text.contains("·"))
+    #expect(!b.ansi.contains("\u{1b}[0;3"))  // no foreground colours at all
+  }
+
+  @Test func helpOverlayAndTooSmall() throws {
+    var s = UIState()
+    s.showHelp = true
+    let b = frame("teach-fits", at: 0, 100, 40, state: s)
+    #expect(b.text.contains("keys (any key closes)") && b.text.contains("one step forward"))
+    let small = frame("teach-fits", at: 0, 30, 8)
+    #expect(small.text.hasPrefix("mmscope needs at least 40x12"))
+  }
+
+  @Test func lastOperationIsHighlighted() {
+    // Step 11 places g at [0x110000, 0x112000): the highlight style marks those address cells, and the
+    // found node of the search in the tree.
+    let b = frame("teach-fits", at: 11, 120, 40)
+    let theme = Theme(color: true)
+    #expect(b.cells.contains { $0.style == theme.highlight && $0.glyph == "█" })
+    #expect(b.text.contains("R [0x10b000, 0x110000) 20 KiB max 20 KiB* ✓"))
+  }
+}
