@@ -22,10 +22,12 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "MMTrace", dependencies: ["MMCore", "CZlib"]),
     .target(name: "MMView", dependencies: ["MMCore", "MMTrace"]),
+    .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+    .target(name: "MMTerminal", dependencies: ["CNcursesw", "MMView"]),
     .executableTarget(
       name: "mmscope",
       dependencies: [
-        "MMCore", "MMTrace", "MMView",
+        "MMCore", "MMTrace", "MMView", "MMTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -33,6 +35,8 @@ let package = Package(
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
     .testTarget(name: "MMTraceTests", dependencies: ["MMTrace", "MMCore"]),
     .testTarget(name: "MMViewTests", dependencies: ["MMView", "MMTrace", "MMCore"]),
+    // Depends on the executable so `swift test` builds the binary these tests drive in tmux.
+    .testTarget(name: "EndToEndTests", dependencies: ["mmscope"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -7,18 +7,21 @@ struct MMScope: ParsableCommand {
     abstract: "See how Linux's kernel memory allocators work, step by step.",
     discussion: """
       mmscope models Linux v6.18's vmalloc address-space allocator (Rezki's augmented red-black tree, \
-      lazy free and purge, vmap nodes) beside the pre-5.2 O(N) allocator, and replays built-in scenarios.
+      lazy free and purge, vmap nodes) beside the pre-5.2 O(N) allocator, the buddy allocator and the \
+      x86-64 direct map, and replays scenarios, its own .mmtrace files and real kernel traces.
 
       Examples:
+        mmscope                                   the terminal view on the built-in tour
+        mmscope trace.mmtrace                     the terminal view on a trace
         mmscope scenarios
         mmscope stats --scenario fix_align_alloc_test --json
         mmscope dump --scenario teach-fits --at all-fits --what free-tree
+        mmscope render --scenario teach-fits --at all-fits --size 120x40
       """,
     subcommands: [
-      ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self, CompareCommand.self,
-      RenderCommand.self,
-      StatsCommand.self,
-      DumpCommand.self,
-    ]
+      ViewCommand.self, ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self,
+      CompareCommand.self, RenderCommand.self, StatsCommand.self, DumpCommand.self,
+    ],
+    defaultSubcommand: ViewCommand.self
   )
 }

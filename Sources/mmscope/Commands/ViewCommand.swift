@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import MMCore
+import MMTerminal
+import MMTrace
+import MMView
+
+struct ViewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "view",
+    abstract: "The terminal view (the default command): a trace, a scenario, or the built-in tour.",
+    discussion: """
+      Keys: Space play/pause, → n step, ← p step back, g go to, / search, m mark, [ ] bookmarks, + - speed,
+      Tab focus, M maximize, h j k l cursor, z Z zoom, t tree view, ? help, q quit.
+
+      Examples:
+        mmscope                               the built-in tour
+        mmscope trace.mmtrace
+        mmscope --scenario thread-stacks --cpus 4
+      """
+  )
+
+  @Argument(help: "A trace file (.mmtrace or a kernel trace). Without one: --scenario, or the tour.")
+  var file: String?
+
+  @Option(name: .long, help: "A built-in scenario (see `mmscope scenarios`).")
+  var scenario: String?
+
+  @OptionGroup var machine: MachineOptions
+
+  func run() throws {
+    let script: Script
+    let source: String
+    if let file {
+      do {
+        script = try TraceSource.load(path: file)
+      } catch let e as TraceSource.LoadError {
+        FileHandle.standardError.write(Data((e.description + "\n").utf8))
+        throw ExitCode(65)
+      }
+      source = (file as NSString).lastPathComponent
+    } else {
+      let name = scenario ?? "teach-fits"
+      guard let s = ScenarioLibrary.named(name) else {
+        throw ValidationError("unknown scenario '\(name)'; see `mmscope scenarios`")
+      }
+      script = s.script(machine.scenarioOptions)
+      source = scenario == nil ? "tour" : "scenario \(name)"
+    }
+    let session: TerminalSession
+    do {
+      session = try TerminalSession()
+    } catch let e as TerminalSession.StartError {
+      FileHandle.standardError.write(Data("mmscope: \(e.description)\n".utf8))
+      throw ExitCode(2)
+    }
+    defer { TerminalSession.restore() }
+    var loop = ViewLoop(session: session, timeline: Timeline(script: script), source: source)
+    loop.run()
+  }
+}
+
+/// Reads keys, updates the UI state, draws frames; the frame is recomputed when the step changes.
+struct ViewLoop {
+  let session: TerminalSession
+  var timeline: Timeline
+  let source: String
+
+  mutating func run() {
+    var state = UIState()
+    var input = FrameInput(timeline: &timeline, step: 0, source: source)
+    var lastTick = Date()
+    var dirty = true
+    while !state.quit && !session.hungUp {
+      if dirty {
+        if input.step != state.step { input = FrameInput(timeline: &timeline, step: state.step, source: source) }
+        session.draw(Frame.render(input, state, width: session.width, height: session.height, color: session.hasColor))
+        dirty = false
+      }
+      if let key = session.readKey() {
+        switch key {
+        case .resize: break
+        case .mouse(let x, let y):
+          let layout = Layout.compute(
+            width: session.width, height: session.height, maximized: state.maximized ? state.focus : nil)
+          if let hit = layout.panels.first(where: {
+            $0.value.x <= x && x < $0.value.maxX && $0.value.y <= y && y < $0.value.maxY
+          }) {
+            state.focus = hit.key
+          }
+        default:
+          state.handle(key, timeline: &timeline)
+        }
+        dirty = true
+      }
+      if session.refreshSize() { dirty = true }
+      let now = Date()
+      if state.playing {
+        let before = state.step
+        state.tick(seconds: now.timeIntervalSince(lastTick), timeline: timeline)
+        if state.step != before { dirty = true }
+      }
+      lastTick = now
+    }
+  }
+}

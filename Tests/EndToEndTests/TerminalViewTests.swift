@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The real binary in tmux, as a person meets it: keys in, the screen (with colours) out.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct TerminalViewTests {
+  /// The built `mmscope`, beside the test bundle in the build folder.
+  static var binary: String {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("mmscope").path) {
+      dir = dir.deletingLastPathComponent()
+    }
+    return dir.appendingPathComponent("mmscope").path
+  }
+
+  /// Runs a program and returns its standard output and exit status. posix_spawn and waitpid directly:
+  /// Foundation's Process waits on a run loop, which can hang inside the test runner's threads.
+  /// With `capture` off the output goes to /dev/null: a command that leaves a daemon behind (tmux
+  /// new-session starting its server) would otherwise hold the pipe open forever.
+  static func run(_ argv: [String], capture: Bool = true) -> (output: String, error: String, status: Int32) {
+    var out: [Int32] = [-1, -1]
+    var err: [Int32] = [-1, -1]
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    if capture {
+      pipe(&out)
+      pipe(&err)
+      posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+      posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+      for fd in [out[0], out[1], err[0], err[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    }
+    var pid: pid_t = 0
+    let cargs = argv.map { strdup($0) } + [nil]
+    defer { for c in cargs { free(c) } }
+    let spawned = posix_spawnp(&pid, argv[0], &actions, nil, cargs, environ)
+    posix_spawn_file_actions_destroy(&actions)
+    func drain(_ fd: Int32) -> String {
+      guard fd >= 0 else { return "" }
+      var data = [UInt8]()
+      var buf = [UInt8](repeating: 0, count: 65536)
+      while true {
+        let n = read(fd, &buf, buf.count)
+        if n <= 0 { break }
+        data += buf[0..<n]
+      }
+      close(fd)
+      return String(decoding: data, as: UTF8.self)
+    }
+    if capture {
+      close(out[1])
+      close(err[1])
+    }
+    let o = drain(out[0])
+    let e = drain(err[0])
+    var status: Int32 = 0
+    if spawned == 0 { waitpid(pid, &status, 0) }
+    return (o, e, spawned == 0 ? (status >> 8) & 0xff : -1)
+  }
+
+  @discardableResult
+  static func tmux(_ args: [String]) -> String { run(["tmux"] + args).output }
+
+  struct Session {
+    let name: String
+
+    init(_ command: String, width: Int = 120, height: Int = 40) {
+      name = "mmscope-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+      // The shell ignores SIGINT so that Ctrl-C reaches only mmscope and the shell reports how it ended.
+      let shell = "trap '' INT; TERM=xterm-256color \(command); echo EXITED:$?; sleep 60"
+      _ = TerminalViewTests.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell], capture: false)
+    }
+
+    func send(_ keys: String...) { TerminalViewTests.tmux(["send-keys", "-t", name] + keys) }
+    func screen(colors: Bool = false) -> String {
+      TerminalViewTests.tmux(["capture-pane", "-p", "-t", name] + (colors ? ["-e"] : []))
+    }
+
+    /// Polls the screen until `condition` holds (at most ~10 s; the program reacts in milliseconds).
+    @discardableResult
+    func wait(for what: String, _ condition: (String) -> Bool) -> String {
+      var s = ""
+      for _ in 0..<100 {
+        s = screen()
+        if condition(s) { return s }
+        usleep(100_000)
+      }
+      Issue.record("timed out waiting for \(what); screen:\n\(s)")
+      return s
+    }
+
+    func close() { _ = TerminalViewTests.run(["tmux", "kill-session", "-t", name], capture: false) }
+  }
+
+  @Test func openStepBackHelpQuit() {
+    let s = Session("\(Self.binary)")
+    defer { s.close() }
+    s.wait(for: "the tour's first frame") { $0.contains("vmalloc address space") && $0.contains("step 0/17") }
+    s.send("Right")
+    s.wait(for: "step 1") { $0.contains("step 1/17") && $0.contains("Placed at [0x100000, 0x104000)") }
+    s.send("n", "n")
+    s.wait(for: "step 3") { $0.contains("step 3/17") }
+    s.send("Left")
+    s.wait(for: "step back to 2") { $0.contains("step 2/17") }
+    s.send("?")
+    s.wait(for: "the help overlay") { $0.contains("keys (any key closes)") && $0.contains("one step forward") }
+    s.send("Escape")
+    s.wait(for: "help closed") { !$0.contains("keys (any key closes)") }
+    s.send("q")
+    let after = s.wait(for: "exit") { $0.contains("EXITED:0") }
+    // The terminal is usable again: the shell's echo printed on a normal screen.
+    #expect(!after.contains("vmalloc address space"))
+  }
+
+  @Test func coloursResizeAndCtrlC() {
+    let s = Session("\(Self.binary) --scenario teach-fits")
+    defer { s.close() }
+    s.wait(for: "first frame") { $0.contains("step 0/17") }
+    s.send("G")
+    s.wait(for: "last step") { $0.contains("step 17/17") }
+    let coloured = s.screen(colors: true)
+    #expect(coloured.contains("\u{1b}["), "capture-pane -e shows colour escapes")
+    Self.tmux(["resize-window", "-t", s.name, "-x", "80", "-y", "24"])
+    let small = s.wait(for: "a redraw at 80x24") { screen in
+      screen.split(separator: "\n").first.map { $0.count <= 80 && $0.hasPrefix("┌ vmalloc address space") } ?? false
+    }
+    #expect(small.contains("step 17/17"))
+    Self.tmux(["resize-window", "-t", s.name, "-x", "30", "-y", "8"])
+    s.wait(for: "the too-small message") { $0.contains("mmscope needs at least") }
+    s.send("C-c")
+    // Killed by SIGINT (128 + 2) after restoring the terminal: the shell's line shows on a clean screen.
+    let after = s.wait(for: "exit on Ctrl-C") { $0.contains("EXITED:130") }
+    #expect(!after.contains("mmscope needs at least"))
+  }
+
+  @Test func notATerminal() {
+    let r = Self.run([Self.binary])
+    #expect(r.status == 2)
+    #expect(r.error.contains("needs a terminal"))
+  }
+}
