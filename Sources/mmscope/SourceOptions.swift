@@ -18,10 +18,7 @@ struct SourceOptions: ParsableArguments {
     case (nil, nil): throw ValidationError("give a trace file or --scenario NAME")
     case (.some, .some): throw ValidationError("give either a trace file or --scenario, not both")
     case (nil, .some(let scenario)):
-      guard ScenarioLibrary.named(scenario) != nil else {
-        throw ValidationError(
-          "unknown scenario '\(scenario)'; expected one of: \(ScenarioLibrary.all.map(\.name).joined(separator: ", "))")
-      }
+      _ = try MachineOptions.scenario(named: scenario)
     case (.some, nil):
       if machine.isSet {
         throw ValidationError("machine options apply to --scenario; a trace file sets its machine in its machine line")
@@ -73,6 +70,15 @@ struct MachineOptions: ParsableArguments {
 
   @Option(name: .long, help: "off: no 1 GiB direct-map pages.")
   var gbpages: OnOff?
+
+  /// A built-in scenario by name, or a usage error listing the names.
+  static func scenario(named name: String) throws -> Scenario {
+    guard let s = ScenarioLibrary.named(name) else {
+      throw ValidationError(
+        "unknown scenario '\(name)'; expected one of: \(ScenarioLibrary.all.map(\.name).joined(separator: ", "))")
+    }
+    return s
+  }
 
   /// Whether any of them was given.
   var isSet: Bool {

@@ -12,11 +12,10 @@ enum AddressSpacePanel {
 
   /// The address range to draw: all busy, lazy and pooled areas plus the last operation's, padded;
   /// the vmalloc window when there are none. Each zoom level halves it around the cursor cell.
-  static func strip(_ input: FrameInput, cells: Int, zoom: Int, cursor: Int) -> Strip {
-    let kva = input.machine.kva
+  static func strip(_ input: FrameInput, areas: [AreaView], cells: Int, zoom: Int, cursor: Int) -> Strip {
     var lo = UInt64.max
     var hi: UInt64 = 0
-    for a in kva.busyAreas + kva.lazyAreas + kva.pooledAreas {
+    for a in areas {
       lo = min(lo, a.span.start)
       hi = max(hi, a.span.end)
     }
@@ -47,11 +46,16 @@ enum AddressSpacePanel {
     let rows = inner.height - 1
     let cells = inner.width * rows
     let cursor = state.cursor[.addressSpace, default: cells / 2]
-    let s = strip(input, cells: cells, zoom: state.zoom[.addressSpace, default: 0], cursor: cursor)
+    // The area lists are built (and sorted) once per frame, for the fit and for the cells.
+    let machine = input.machine
+    let pooled = machine.kva.pooledAreas
+    let lazy = machine.kva.lazyAreas
+    let busy = machine.kva.busyAreas
+    let s = strip(
+      input, areas: busy + lazy + pooled, cells: cells, zoom: state.zoom[.addressSpace, default: 0], cursor: cursor)
     // Each cell shows the strongest state among the areas touching it: busy, lazy, pooled, free.
     var rank = [UInt8](repeating: 0, count: cells)
     var kind = [AreaKind](repeating: .vmalloc, count: cells)
-    let machine = input.machine
     func mark(_ span: Span, _ r: UInt8, _ k: AreaKind) {
       guard span.end > s.lo else { return }
       let first = span.start > s.lo ? Int((span.start - s.lo) / s.bytesPerCell) : 0
@@ -62,9 +66,9 @@ enum AddressSpacePanel {
         kind[c] = k
       }
     }
-    for a in machine.kva.pooledAreas { mark(a.span, 1, .vmalloc) }
-    for a in machine.kva.lazyAreas { mark(a.span, 2, machine.owner(a.owner).kind) }
-    for a in machine.kva.busyAreas { mark(a.span, 3, machine.owner(a.owner).kind) }
+    for a in pooled { mark(a.span, 1, .vmalloc) }
+    for a in lazy { mark(a.span, 2, machine.owner(a.owner).kind) }
+    for a in busy { mark(a.span, 3, machine.owner(a.owner).kind) }
     let states: [AreaView.State] = [.free, .pooled, .lazy, .busy]
     var hl = Set<Int>()
     if let a = input.report?.kva?.area, a.end > s.lo {

@@ -41,10 +41,7 @@ struct ViewCommand: ParsableCommand {
       source = (file as NSString).lastPathComponent
     } else {
       let name = scenario ?? "teach-fits"
-      guard let s = ScenarioLibrary.named(name) else {
-        throw ValidationError("unknown scenario '\(name)'; see `mmscope scenarios`")
-      }
-      script = s.script(machine.scenarioOptions)
+      script = try MachineOptions.scenario(named: name).script(machine.scenarioOptions)
       source = scenario == nil ? "tour" : "scenario \(name)"
     }
     let session: TerminalSession
