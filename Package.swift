@@ -31,7 +31,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "mmscope-bench", dependencies: ["MMCore", "MMTrace"], path: "Benchmarks"),
+    .executableTarget(name: "mmscope-bench", dependencies: ["MMCore", "MMTrace", "MMView"], path: "Benchmarks"),
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
     .testTarget(name: "MMTraceTests", dependencies: ["MMTrace", "MMCore"]),
     .testTarget(name: "MMViewTests", dependencies: ["MMView", "MMTrace", "MMCore"]),

@@ -3,6 +3,7 @@
 import Foundation
 import MMCore
 import MMTrace
+import MMView
 
 struct Row: Codable {
   var name: String
@@ -208,6 +209,55 @@ if runs("import") {
           "\(imported.lines) lines in \(String(format: "%.2f", t)) s; replay \(ops.count) ops in \(String(format: "%.2f", r)) s"
       ))
   }
+}
+
+// 7. Rendering: a 200x60 frame of a machine with 100k busy areas and a 50k-node free tree.
+if runs("render") {
+  var m = Machine(config: MachineConfig(cpus: 1, vmapNodes: false))
+  m.recordDetail = false
+  var starts: [UInt64] = []
+  var rng = SeededRandom(seed: 3)
+  for _ in 0..<150_000 {
+    let r = m.apply(.allocVmapArea(KVARequest(size: rng.inclusive(1...8) * 4096), kind: .vmalloc, name: nil))
+    starts.append(r.kva!.area!.start)
+  }
+  for (i, s) in starts.enumerated() where i % 3 == 0 { m.apply(.vfree(.address(s), cpu: 0)) }
+  m.apply(.purge)
+  m.recordDetail = true
+  let report = m.apply(.allocVmapArea(KVARequest(size: 4096), kind: .vmalloc, name: nil))
+  let busy = m.kva.busyAreas.count
+  let nodes = m.kva.current!.free.count
+  let ops = OperationLog([.purge])
+  var input: FrameInput? = nil
+  let reps = quick ? 5 : 20
+  let build = measure {
+    for _ in 0..<reps {
+      input = FrameInput(machine: m, report: report, step: 1, total: 1, operations: ops, source: "bench")
+    }
+  }
+  var state = UIState()
+  state.step = 1
+  var frames: [(String, UIState)] = [("", state)]
+  state.focus = .tree
+  state.zoom[.tree] = 2
+  state.zoom[.addressSpace] = 3
+  frames.append(("tree focused, zoomed", state))
+  state.treeView = .busy
+  frames.append(("busy list", state))
+  for (label, s) in frames {
+    var cells = 0
+    let t = measure {
+      for _ in 0..<reps { cells += Frame.render(input!, s, width: 200, height: 60).cells.count }
+    }
+    rows.append(
+      Row(
+        name: "render 200x60" + (label.isEmpty ? "" : ", \(label)"), value: t / Double(reps) * 1e3, unit: "ms",
+        note: "\(busy) busy areas, \(nodes)-node free tree; FrameInput not included"))
+  }
+  rows.append(
+    Row(
+      name: "frame input (area runs) per step", value: build / Double(reps) * 1e3, unit: "ms",
+      note: "once per step shown, reused by every redraw at that step"))
 }
 
 let w = rows.map(\.name.count).max()!

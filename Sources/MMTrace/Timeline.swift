@@ -55,6 +55,9 @@ public struct Timeline: Sendable {
 
   public var stepCount: Int { opIndex.count }
 
+  /// The operations as a value sharing the timeline's storage, for views that page through them.
+  public var operations: OperationLog { OperationLog(items: items, opIndex: opIndex) }
+
   /// Operation `i` (0-based): the one that leads from step i to step i + 1.
   public func operation(_ i: Int) -> Operation { items[Int(opIndex[i])].operation! }
 
@@ -99,9 +102,14 @@ public struct Timeline: Sendable {
   /// The step a bookmark stands at.
   public func step(ofBookmark name: String) -> Int? { bookmarks.first { $0.name == name }?.step }
 
-  /// The narration in force at `step`: the last text given at or before it.
-  public func narration(at step: Int) -> String? {
-    narration.last { $0.step <= step }?.text
+  /// The narration shown at `step`. Text written before an operation describes that operation, so
+  /// it shows from the step the operation leads to until the next text; step 0 shows the first text.
+  public func narration(at step: Int) -> String? { narrationEntry(at: step)?.text }
+
+  /// The narration shown at `step` and whether it was written for exactly that step.
+  public func narrationEntry(at step: Int) -> (text: String, isNew: Bool)? {
+    if step <= 0 { return narration.first { $0.step == 0 }.map { ($0.text, true) } }
+    return narration.last { $0.step < step }.map { ($0.text, $0.step == step - 1) }
   }
 
   /// The next (or previous) bookmark strictly after (before) `step`.
@@ -118,4 +126,25 @@ public struct Timeline: Sendable {
     }
     return nil
   }
+}
+
+/// A script's operations by index, without the timeline's checkpoints (copying it copies nothing).
+public struct OperationLog: Sendable {
+  let items: [ScriptItem]
+  let opIndex: [Int32]
+
+  public init(_ operations: [Operation]) {
+    items = operations.map { .operation($0) }
+    opIndex = (0..<Int32(operations.count)).map { $0 }
+  }
+
+  init(items: [ScriptItem], opIndex: [Int32]) {
+    self.items = items
+    self.opIndex = opIndex
+  }
+
+  public var count: Int { opIndex.count }
+
+  /// Operation `i` (0-based): the one that leads from step i to step i + 1.
+  public subscript(i: Int) -> Operation { items[Int(opIndex[i])].operation! }
 }

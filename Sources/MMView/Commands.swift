@@ -25,6 +25,7 @@ public enum CommandID: String, Sendable, CaseIterable {
   case zoomIn = "zoom-in"
   case zoomOut = "zoom-out"
   case inspect
+  case follow
   case treeView = "tree-view"
   case help
   case quit
@@ -57,13 +58,19 @@ public enum CommandTable {
     CommandSpec(id: .focusPrevious, keys: [.backTab], group: "Panels", help: "focus the previous panel"),
     CommandSpec(
       id: .maximize, keys: [.char("M")], group: "Panels", help: "maximize the focused panel (again: restore)"),
-    CommandSpec(id: .cursorLeft, keys: [.char("h")], group: "Panels", help: "cursor left"),
-    CommandSpec(id: .cursorRight, keys: [.char("l")], group: "Panels", help: "cursor right"),
-    CommandSpec(id: .cursorUp, keys: [.up, .char("k")], group: "Panels", help: "cursor up"),
-    CommandSpec(id: .cursorDown, keys: [.down, .char("j")], group: "Panels", help: "cursor down"),
-    CommandSpec(id: .zoomIn, keys: [.char("z")], group: "Panels", help: "zoom in around the cursor"),
+    CommandSpec(
+      id: .cursorLeft, keys: [.char("h")], group: "Panels", help: "previous area / parent node / lower order / cell"),
+    CommandSpec(
+      id: .cursorRight, keys: [.char("l")], group: "Panels", help: "next area / child node / higher order / cell"),
+    CommandSpec(
+      id: .cursorUp, keys: [.up, .char("k")], group: "Panels", help: "10 areas back / previous node / zone / GiB / log"),
+    CommandSpec(
+      id: .cursorDown, keys: [.down, .char("j")], group: "Panels", help: "10 areas on / next node / zone / GiB / log"),
+    CommandSpec(id: .zoomIn, keys: [.char("z")], group: "Panels", help: "zoom in around the selection"),
     CommandSpec(id: .zoomOut, keys: [.char("Z")], group: "Panels", help: "zoom out"),
-    CommandSpec(id: .inspect, keys: [.enter], group: "Panels", help: "inspect what is under the cursor"),
+    CommandSpec(
+      id: .inspect, keys: [.enter], group: "Panels", help: "inspect the selection (log: go to that step)"),
+    CommandSpec(id: .follow, keys: [.char("f")], group: "Panels", help: "cursors follow the last operation again"),
     CommandSpec(id: .treeView, keys: [.char("t")], group: "Panels", help: "tree panel: free, busy or lazy areas"),
     CommandSpec(id: .help, keys: [.char("?")], group: "Other", help: "this help"),
     CommandSpec(id: .quit, keys: [.char("q"), .ctrl("c")], group: "Other", help: "quit"),

@@ -21,13 +21,28 @@ public enum Frame {
       case .tree: TreePanel.draw(&b, rect, input, state, theme, focused: focused)
       case .buddy: BuddyPanel.draw(&b, rect, input, state, theme, focused: focused)
       case .directMap: DirectMapPanel.draw(&b, rect, input, state, theme, focused: focused)
-      case .log: TextPanels.log(&b, rect, input, theme, focused: focused)
+      case .log: TextPanels.log(&b, rect, input, state, theme, focused: focused)
       }
     }
     if let e = layout.explain { TextPanels.explain(&b, e, input, theme) }
     TextPanels.status(&b, layout.status, input, state, theme)
+    if state.inspecting && !state.showHelp { inspector(&b, input, state, theme) }
     if state.showHelp { help(&b, theme) }
     return b
+  }
+
+  /// The inspector overlay over the lower part of the screen, lines wrapped to fit.
+  static func inspector(_ b: inout Buffer, _ input: FrameInput, _ state: UIState, _ theme: Theme) {
+    let (title, lines) = Inspector.details(input, state)
+    let w = min(b.width - 2, 100)
+    // Lines that fit keep their column alignment; longer ones wrap.
+    let wrapped = lines.flatMap { $0.count <= w - 4 ? [$0] : wrap($0, width: w - 4) }
+    let h = min(b.height - 4, wrapped.count + 2)
+    guard w > 20, h > 2 else { return }
+    let r = Rect(x: (b.width - w) / 2, y: b.height - 1 - h, width: w, height: h)
+    b.fill(r)
+    b.border(r, title: title + "  (Enter or Esc closes)", style: theme.focusedBorder)
+    for (i, l) in wrapped.prefix(h - 2).enumerated() { b.put(r.x + 2, r.y + 1 + i, l, .plain, clip: r.inset(1)) }
   }
 
   /// The help overlay, generated from the command table, centred.

@@ -2,29 +2,71 @@ import MMCore
 import MMTrace
 
 /// What a frame shows besides the UI state: the machine at the step, the step's report, and the
-/// surrounding context from the timeline.
+/// surrounding context from the timeline. Built once per step; cursor moves and redraws reuse it.
 public struct FrameInput: Sendable {
   public var machine: Machine
   public var report: StepReport?
   public var step: Int
   public var total: Int
   public var narration: String?
-  /// Operations around the step, (step number, printed operation); step k is the k-th operation.
-  public var log: [(step: Int, text: String)]
+  /// The narration was given at this very step (the tour's text for it), not carried over.
+  public var narrationIsNew = false
+  /// The operations, for the event log (step k is the k-th operation).
+  public var operations: OperationLog
   public var source: String
+  /// The address space as runs (areas and the free runs between them), shared by the address panel,
+  /// the cursor and the inspector.
+  public let runs: [AreaRun]
+  /// How many busy and lazy areas there are (counted once, for titles).
+  public let busyCount: Int
+  public let lazyCount: Int
 
-  /// Reads everything from a timeline at `step` (`logRadius` operations each side for the log).
-  public init(timeline: inout Timeline, step: Int, source: String, logRadius: Int = 12) {
+  /// Reads everything from a timeline at `step`.
+  public init(timeline: inout Timeline, step: Int, source: String) {
     let (m, r) = timeline.state(at: step)
-    machine = m
-    report = r
+    self.init(
+      machine: m, report: r, step: step, total: timeline.stepCount, narration: timeline.narration(at: step),
+      operations: timeline.operations, source: source)
+    narrationIsNew = timeline.narrationEntry(at: step)?.isNew ?? false
+  }
+
+  public init(
+    machine: Machine, report: StepReport?, step: Int, total: Int, narration: String? = nil,
+    operations: OperationLog, source: String
+  ) {
+    self.machine = machine
+    self.report = report
     self.step = step
-    total = timeline.stepCount
-    narration = timeline.narration(at: step)
-    let lo = max(1, step - logRadius)
-    let hi = min(timeline.stepCount, step + logRadius)
-    log = lo <= hi ? (lo...hi).map { ($0, TracePrinter.operation(timeline.operation($0 - 1))) } : []
+    self.total = total
+    self.narration = narration
+    self.operations = operations
     self.source = source
+    runs = AreaRuns.of(machine)
+    var busy = 0
+    var lazy = 0
+    for r in runs {
+      if r.state == .busy { busy += 1 } else if r.state == .lazy { lazy += 1 }
+    }
+    busyCount = busy
+    lazyCount = lazy
+  }
+
+  /// The selected address: the user's, else the last operation's area.
+  func selectedAddress(_ state: UIState) -> UInt64? { state.selection ?? report?.kva?.area?.start }
+
+  /// The run holding the selected address.
+  func selectedRun(_ state: UIState) -> AreaRun? {
+    guard let a = selectedAddress(state), let i = AreaRuns.index(of: a, in: runs) else { return nil }
+    return runs[i].span.contains(a) ? runs[i] : nil
+  }
+
+  /// The pages behind the selected area, as (first pfn, order) blocks: what the buddy and direct-map
+  /// panels highlight. Empty when the selection is not a busy area with recorded pages.
+  func linkedBlocks(_ state: UIState) -> [(pfn: UInt64, order: Int)] {
+    guard let run = selectedRun(state), run.state == .busy, let backing = machine.backing[run.span.start] else {
+      return []
+    }
+    return backing.pfns.map { ($0, backing.order) }
   }
 }
 

@@ -9,9 +9,10 @@ public struct Layout: Sendable, Equatable {
   public static let minimumWidth = 40
   public static let minimumHeight = 12
 
-  /// Full layout from 100x30: address space across the top, tree and log on the left, buddy, direct
-  /// map and explain on the right. Smaller: the log, then the direct map and buddy panels drop out.
-  /// A maximized panel takes everything above the status line.
+  /// Full layout from 100x30: the address space across the top; the tree over the explain pane on
+  /// the left; buddy lists, direct map and event log on the right. From 70x20 the log drops out;
+  /// below that the buddy and direct-map panels too. A maximized panel takes everything above the
+  /// status line.
   public static func compute(width: Int, height: Int, maximized: PanelID? = nil) -> Layout {
     let all = Rect(x: 0, y: 0, width: width, height: height)
     let (status, body) = all.splitRows(-1)
@@ -21,27 +22,27 @@ public struct Layout: Sendable, Equatable {
       l.panels[m] = body
       return l
     }
-    let addressHeight = height >= 30 ? 8 : 6
+    let addressHeight = height >= 30 ? max(8, height / 5) : 6
     let (top, rest) = body.splitRows(addressHeight)
     l.panels[.addressSpace] = top
     if width >= 100 && height >= 30 {
       let (left, right) = rest.splitColumns(width * 11 / 20)
-      let (log, tree) = left.splitRows(-9)
+      let (explain, tree) = left.splitRows(-max(9, rest.height * 2 / 5))
       l.panels[.tree] = tree
-      l.panels[.log] = log
+      l.explain = explain
       let (buddy, r2) = right.splitRows(15)
-      let (dmap, explain) = r2.splitRows(8)
+      let (log, dmap) = r2.splitRows(-max(6, r2.height / 3))
       l.panels[.buddy] = buddy
       l.panels[.directMap] = dmap
-      l.explain = explain
+      l.panels[.log] = log
     } else if width >= 70 && height >= 20 {
       let (left, right) = rest.splitColumns(width / 2)
-      l.panels[.tree] = left
-      let (buddy, r2) = right.splitRows(min(9, right.height / 2))
-      let (dmap, explain) = r2.splitRows(min(5, r2.height / 2))
+      let (explain, tree) = left.splitRows(-(left.height * 2 / 5))
+      l.panels[.tree] = tree
+      l.explain = explain
+      let (buddy, dmap) = right.splitRows(right.height / 2 + 1)
       l.panels[.buddy] = buddy
       l.panels[.directMap] = dmap
-      l.explain = explain
     } else {
       let (left, right) = rest.splitColumns(width / 2)
       l.panels[.tree] = left

@@ -42,6 +42,12 @@ public struct Style: Sendable, Equatable, Hashable {
     return s
   }
 
+  public var underlined: Style {
+    var s = self
+    s.underline = true
+    return s
+  }
+
   public var emboldened: Style {
     var s = self
     s.bold = true

@@ -17,6 +17,14 @@ public struct Theme: Sendable {
   public var black: Style { color ? Style(fg: .white, bold: true) : Style(bold: true) }
   public var changed: Style { style(.yellow, bold: true) }
   public var error: Style { style(.red, bold: true) }
+  /// The selected area's pages where other panels show them (cross-panel linking).
+  public var linked: Style { color ? Style(fg: .black, bg: .magenta) : Style(bold: true, underline: true) }
+  /// The tour's narration in the explain pane.
+  public var narration: Style { color ? Style(fg: .cyan) : Style(bold: true) }
+  /// A compressed free run on the address axis.
+  public var compressed: Style { color ? Style(fg: .brightBlack) : Style(dim: true) }
+  /// Free buddy blocks on the memory strip.
+  public var free: Style { style(.green) }
 
   /// Address-space cells.
   public func glyph(_ state: AreaView.State) -> Unicode.Scalar {

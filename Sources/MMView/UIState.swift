@@ -31,7 +31,14 @@ public struct UIState: Sendable, Equatable {
   public var speed = 4.0
   public var focus: PanelID = .addressSpace
   public var maximized = false
+  /// Per panel: the buddy zone, the direct map's gigabyte, the event log's scroll from the step.
+  /// Unset, the panel follows the last operation.
   public var cursor: [PanelID: Int] = [:]
+  /// Per panel: the buddy order, the direct map's cell inside the gigabyte.
+  public var column: [PanelID: Int] = [:]
+  /// The selected KVA address (an area's or free run's start), shared by the address space and the
+  /// tree; its pages are shown in the buddy and direct-map panels. Unset, the last operation's area.
+  public var selection: UInt64? = nil
   public var zoom: [PanelID: Int] = [:]
   public var treeView: TreeView = .free
   public var showHelp = false
@@ -47,8 +54,9 @@ public struct UIState: Sendable, Equatable {
 
   static let speeds: [Double] = [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024]
 
-  /// Runs one command against the timeline (which it may move in time).
-  public mutating func apply(_ command: CommandID, timeline: inout Timeline) {
+  /// Runs one command against the timeline (which it may move in time). `input` is the frame on
+  /// screen: the cursor keys move through what it shows.
+  public mutating func apply(_ command: CommandID, timeline: inout Timeline, input: FrameInput? = nil) {
     message = nil
     let total = timeline.stepCount
     switch command {
@@ -94,13 +102,26 @@ public struct UIState: Sendable, Equatable {
       let all = PanelID.allCases
       focus = all[(all.firstIndex(of: focus)! + all.count - 1) % all.count]
     case .maximize: maximized.toggle()
-    case .cursorLeft: cursor[focus, default: 0] -= 1
-    case .cursorRight: cursor[focus, default: 0] += 1
-    case .cursorUp: cursor[focus, default: 0] -= 1
-    case .cursorDown: cursor[focus, default: 0] += 1
+    case .cursorLeft: Navigation.move(&self, .left, input: input)
+    case .cursorRight: Navigation.move(&self, .right, input: input)
+    case .cursorUp: Navigation.move(&self, .up, input: input)
+    case .cursorDown: Navigation.move(&self, .down, input: input)
     case .zoomIn: zoom[focus, default: 0] = min(zoom[focus, default: 0] + 1, 40)
     case .zoomOut: zoom[focus, default: 0] = max(zoom[focus, default: 0] - 1, 0)
-    case .inspect: inspecting.toggle()
+    case .inspect:
+      if focus == .log {
+        // Enter on the log goes to the step under its cursor.
+        step = min(max(step + cursor[.log, default: 0], 0), total)
+        cursor[.log] = nil
+        playing = false
+      } else {
+        inspecting.toggle()
+      }
+    case .follow:
+      selection = nil
+      cursor = [:]
+      column = [:]
+      message = "following the last operation"
     case .treeView:
       let all = TreeView.allCases
       treeView = all[(all.firstIndex(of: treeView)! + 1) % all.count]
@@ -110,7 +131,7 @@ public struct UIState: Sendable, Equatable {
   }
 
   /// A key: typed into an open prompt, or looked up in the command table.
-  public mutating func handle(_ key: Key, timeline: inout Timeline) {
+  public mutating func handle(_ key: Key, timeline: inout Timeline, input: FrameInput? = nil) {
     if var p = prompt {
       switch key {
       case .escape: prompt = nil
@@ -134,8 +155,12 @@ public struct UIState: Sendable, Equatable {
       showHelp = false
       return
     }
+    if inspecting && key == .escape {
+      inspecting = false
+      return
+    }
     guard let command = CommandTable.command(for: key) else { return }
-    apply(command, timeline: &timeline)
+    apply(command, timeline: &timeline, input: input)
   }
 
   mutating func submit(_ p: Prompt, timeline: inout Timeline) {

@@ -41,8 +41,11 @@ import Testing
     let t = Timeline(script: script)
     #expect(t.step(ofBookmark: "all-fits") == 11 && t.step(ofBookmark: "start") == 0)
     #expect(t.bookmark(after: 0)?.name == "four-busy" && t.bookmark(before: 11)?.name == "full-fit")
-    #expect(t.narration(at: 0)?.hasPrefix("a = vmalloc(12 KiB)") == true)
-    #expect(t.narration(at: 5)?.hasPrefix("The purge returns") == true)
+    // Text written before an operation shows from the step that operation leads to.
+    #expect(t.narration(at: 0)?.hasPrefix("The free tree starts") == true)
+    #expect(t.narration(at: 1)?.hasPrefix("a = vmalloc(12 KiB)") == true)
+    #expect(t.narrationEntry(at: 6)?.text.hasPrefix("The purge returns") == true)
+    #expect(t.narrationEntry(at: 6)?.isNew == true && t.narrationEntry(at: 8)?.isNew == false)
     #expect(t.search("alloc_vmap_area", from: 0) == 10)
     #expect(t.search("vfree", from: 12, forward: false) == 8)
     #expect(t.search("no such thing", from: 0) == nil)

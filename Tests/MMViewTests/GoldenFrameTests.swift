@@ -22,6 +22,19 @@ import Testing
     return Frame.render(input, s, width: w, height: h, color: color)
   }
 
+  /// The perf-script capture from a v6.18 machine (Tests/Fixtures/linux-6.18), imported as the
+  /// view imports it, once for all tests.
+  static let realTrace: Script? = try? TraceSource.load(
+    path: dir.deletingLastPathComponent().appendingPathComponent("linux-6.18/perf-script-vmalloc-kmem.txt.gz").path)
+
+  func realFrame(at step: Int, _ w: Int, _ h: Int, state: UIState = UIState(), color: Bool = true) throws -> Buffer {
+    var t = Timeline(script: try #require(Self.realTrace))
+    let input = FrameInput(timeline: &t, step: step, source: "perf-script-vmalloc-kmem.txt.gz")
+    var s = state
+    s.step = step
+    return Frame.render(input, s, width: w, height: h, color: color)
+  }
+
   func check(_ b: Buffer, _ name: String) throws {
     for (ext, content) in [("txt", b.text), ("ansi", b.ansi)] {
       let url = Self.dir.appendingPathComponent("\(name).\(ext)")
@@ -78,5 +91,45 @@ import Testing
     let theme = Theme(color: true)
     #expect(b.cells.contains { $0.style == theme.highlight && $0.glyph == "█" })
     #expect(b.text.contains("R [0x10b000, 0x110000) 20 KiB max 20 KiB* ✓"))
+  }
+
+  /// A real capture: mid-trace (a page free between vmalloc bursts), a step that allocates a vmap area
+  /// with recorded pages, and the end, at both sizes.
+  @Test(arguments: [(3000, 120, 40), (3000, 80, 24), (63133, 120, 40), (63133, 80, 24)])
+  func realTraceFrames(step: Int, width: Int, height: Int) throws {
+    try check(try realFrame(at: step, width, height), "perf-6.18-\(step)-\(width)x\(height)")
+  }
+
+  @Test func realTraceTreeFocusedAndZoomed() throws {
+    var s = UIState()
+    s.focus = .tree
+    s.zoom[.tree] = 1
+    s.zoom[.addressSpace] = 2
+    let b = try realFrame(at: 40000, 120, 40, state: s)
+    try check(b, "perf-6.18-40000-tree-120x40")
+    // Closed subtrees say how many nodes they hold; the title gives the whole count.
+    #expect(b.text.contains(" nodes, max "))
+    #expect(b.text.contains("free-area tree ("))
+  }
+
+  /// Selecting area a (3 pages + guard) at step 11 marks its pages in the buddy strip and the direct
+  /// map, and the inspector lists them.
+  @Test func selectionLinksPanelsAndInspects() throws {
+    var s = UIState()
+    s.selection = 0x100000
+    let plain = frame("teach-fits", at: 11, 120, 40, state: s)
+    try check(plain, "teach-fits-11-selected-120x40")
+    let theme = Theme(color: true)
+    #expect(plain.text.contains("▸ [0x100000, 0x104000) 16 KiB busy vmalloc a, 3 pages + guard, pfn 0x1000 (DMA32)"))
+    // The buddy strip's first cell holds a's pages and g's (the last operation's): the highlight wins
+    // the colour, the glyph says the selection is there.
+    #expect(plain.cells.contains { $0.glyph == "◆" && $0.style == theme.highlight })
+    #expect(plain.cells.filter { $0.style == theme.linked && $0.glyph == "▓" }.count == 1)
+    s.inspecting = true
+    let inspected = frame("teach-fits", at: 11, 120, 40, state: s)
+    try check(inspected, "teach-fits-11-inspect-120x40")
+    #expect(inspected.text.contains("inspect: busy area"))
+    #expect(inspected.text.contains("pfns       0x1000 0x1001 0x1002"))
+    #expect(inspected.text.contains("direct map 3 in 2M leaves"))
   }
 }

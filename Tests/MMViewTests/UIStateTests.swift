@@ -74,8 +74,8 @@ import Testing
     #expect(s.focus == .tree)
     press([.char("t"), .char("t")], &s, &t)
     #expect(s.treeView == .lazy)
-    press([.char("z"), .char("z"), .char("Z"), .char("j"), .char("j"), .char("k")], &s, &t)
-    #expect(s.zoom[.tree] == 1 && s.cursor[.tree] == 1)
+    press([.char("z"), .char("z"), .char("Z")], &s, &t)
+    #expect(s.zoom[.tree] == 1)
     press([.char("+"), .char("+"), .char("-")], &s, &t)
     #expect(s.speed == 8)
     press([.char("?")], &s, &t)
@@ -100,5 +100,103 @@ import Testing
       for k in spec.keys { #expect(seen.insert(k).inserted, "\(k) bound twice") }
     }
     #expect(Set(CommandTable.all.map(\.id)) == Set(CommandID.allCases))
+  }
+
+  /// The frame input at the state's step, as the view loop hands it to the reducer.
+  func input(_ t: inout Timeline, _ s: UIState) -> FrameInput { FrameInput(timeline: &t, step: s.step, source: "test") }
+
+  func pressSeeing(_ keys: [Key], _ s: inout UIState, _ t: inout Timeline) {
+    for k in keys {
+      let i = input(&t, s)
+      s.handle(k, timeline: &t, input: i)
+    }
+  }
+
+  @Test func addressCursorWalksAreasAndFreeRuns() {
+    // teach-fits step 4: [0x1,0x100000) free, a [0x100000,0x104000), b [0x104000,0x106000),
+    // c [0x106000,0x109000), d [0x109000,0x10b000), then free to the top.
+    var t = timeline()
+    var s = UIState()
+    s.step = 4
+    #expect(s.focus == .addressSpace && s.selection == nil)
+    pressSeeing([.char("l")], &s, &t)
+    // No selection yet: the first move starts at the last operation's area (d).
+    #expect(s.selection == 0x109000)
+    pressSeeing([.char("h"), .char("h")], &s, &t)
+    #expect(s.selection == 0x104000)
+    pressSeeing([.char("k")], &s, &t)  // ten back, clamped to the first run
+    #expect(s.selection == 0x1)
+    pressSeeing([.char("j")], &s, &t)  // ten on, clamped to the last run
+    #expect(s.selection == 0x10b000)
+    pressSeeing([.char("f")], &s, &t)
+    #expect(s.selection == nil && s.message == "following the last operation")
+  }
+
+  @Test func treeCursorFollowsThePreorderAndParents() {
+    // teach-fits step 11, free tree in pre-order: [0x106000,..) root, /[0x1,..), \[0x112000,..),
+    // /[0x10b000,..) under it. Without a selection the focus is where the last search ended.
+    var t = timeline()
+    var s = UIState()
+    s.step = 11
+    s.focus = .tree
+    let i = input(&t, s)
+    let tree = i.machine.kva.current!.free
+    #expect(tree[TreePanel.focus(tree, selection: nil, report: i.report)!].start == 0x10b000)
+    pressSeeing([.char("k")], &s, &t)
+    #expect(s.selection == 0x112000)
+    pressSeeing([.char("k")], &s, &t)
+    #expect(s.selection == 0x1)
+    pressSeeing([.char("k"), .char("k")], &s, &t)  // the root, then nothing before it
+    #expect(s.selection == 0x106000)
+    pressSeeing([.char("j"), .char("j"), .char("j"), .char("j")], &s, &t)
+    #expect(s.selection == 0x10b000)
+    pressSeeing([.char("h")], &s, &t)
+    #expect(s.selection == 0x112000)
+    pressSeeing([.char("h"), .char("l")], &s, &t)  // parent (root), first child
+    #expect(s.selection == 0x1)
+    // An address between nodes focuses the nearest node below it.
+    #expect(tree[TreePanel.focus(tree, selection: 0x104000, report: nil)!].start == 0x1)
+  }
+
+  @Test func buddyDirectMapAndLogCursors() {
+    var t = timeline()
+    var s = UIState()
+    s.step = 1
+    s.focus = .buddy
+    // Step 1's last page came off the order-0 list, so the first move starts from order 0.
+    #expect(BuddyPanel.touchedOrder(input(&t, s), s) == 0)
+    pressSeeing([.char("l"), .char("l"), .char("l"), .char("h")], &s, &t)
+    #expect(s.column[.buddy] == 2)
+    pressSeeing([.char("h"), .char("h"), .char("h")], &s, &t)
+    #expect(s.column[.buddy] == 0)  // clamped
+    let zones = input(&t, s).machine.memory.zones.count
+    pressSeeing([.char("j")], &s, &t)
+    #expect(s.cursor[.buddy]! >= 0 && s.cursor[.buddy]! < zones)
+    s.focus = .directMap
+    // The first move selects cell 0.
+    pressSeeing([.char("l"), .char("l"), .char("l"), .char("h")], &s, &t)
+    #expect(s.column[.directMap] == 1)
+    s.focus = .log
+    s.step = 5
+    pressSeeing([.char("k"), .char("k"), .char("k")], &s, &t)
+    #expect(s.cursor[.log] == -3 && s.step == 5)
+    pressSeeing([.enter], &s, &t)  // Enter on the log goes to the step under its cursor
+    #expect(s.step == 2 && s.cursor[.log] == nil && !s.inspecting)
+  }
+
+  @Test func inspectorOpensAndCloses() {
+    var t = timeline()
+    var s = UIState()
+    s.step = 11
+    pressSeeing([.enter], &s, &t)
+    #expect(s.inspecting)
+    let (title, lines) = Inspector.details(input(&t, s), s)
+    #expect(title == "inspect: busy area")
+    #expect(lines.contains("range      [0x110000, 0x112000)"))
+    #expect(lines.contains { $0.hasPrefix("pages      1 4 KiB pages, then a guard page") })
+    pressSeeing([.escape], &s, &t)
+    #expect(!s.inspecting)
+    pressSeeing([.enter, .enter], &s, &t)
+    #expect(!s.inspecting)
   }
 }

@@ -1,91 +1,172 @@
 import MMCore
 
-/// The KVA address space on an address axis: busy areas by kind, lazily freed, pooled and free, the
-/// last operation's area highlighted. The axis fits itself to where areas are (the managed range is
-/// [1, ULONG_MAX), far too wide to draw), and zooms in around the cursor.
+/// The KVA address space on an address axis, row by row like a hex dump (each row starts with its
+/// address): busy areas by kind, lazily freed, pooled, free, guard pages; the largest free runs
+/// compressed to their size. The last operation's area is highlighted, the selection reversed, and
+/// the bottom lines say what the selection is and how to read the strip.
 enum AddressSpacePanel {
-  struct Strip {
-    var lo: UInt64
-    var bytesPerCell: UInt64
-    var cells: Int
-  }
-
-  /// The address range to draw: all busy, lazy and pooled areas plus the last operation's, padded;
-  /// the vmalloc window when there are none. Each zoom level halves it around the cursor cell.
-  static func strip(_ input: FrameInput, areas: [AreaView], cells: Int, zoom: Int, cursor: Int) -> Strip {
+  /// The address window. Zoom 0 is the whole managed range (huge free runs compress); zoom k ≥ 1
+  /// is the span of areas in use, padded, halved k - 1 times around the selection.
+  static func window(_ input: FrameInput, selection: UInt64?, zoom: Int, cells: Int) -> Span {
+    let runs = input.runs
+    guard let first = runs.first, let last = runs.last else {
+      return Span(KernelConstants.vmallocStart, KernelConstants.vmallocEnd)
+    }
+    let whole = Span(first.span.start, last.span.end)
+    guard zoom > 0 else { return whole }
     var lo = UInt64.max
     var hi: UInt64 = 0
-    for a in areas {
-      lo = min(lo, a.span.start)
-      hi = max(hi, a.span.end)
+    for r in runs where r.state != .free {
+      lo = min(lo, r.span.start)
+      hi = max(hi, r.span.end)
     }
-    if let a = input.report?.kva?.area {
-      lo = min(lo, a.start)
-      hi = max(hi, a.end)
-    }
-    if lo >= hi {
-      lo = KernelConstants.vmallocStart
-      hi = KernelConstants.vmallocEnd
-    }
-    let pad = max((hi - lo) / 16, KernelConstants.pageSize)
-    lo = lo > pad ? lo - pad : 0
-    hi = hi &+ pad < hi ? UInt64.max : hi + pad
-    var span = max(hi - lo, UInt64(cells))
-    for _ in 0..<zoom where span / 2 >= UInt64(cells) * KernelConstants.pageSize / 4 {
-      let center = lo + span / UInt64(max(cells, 1)) * UInt64(min(max(cursor, 0), cells - 1))
-      span /= 2
-      lo = center > span / 2 ? center - span / 2 : 0
-    }
-    return Strip(lo: lo, bytesPerCell: max(1, (span + UInt64(cells) - 1) / UInt64(cells)), cells: cells)
+    if lo >= hi { return whole }
+    let pad = max((hi - lo) / 16, 16 * KernelConstants.pageSize)
+    lo = lo > whole.start + pad ? lo - pad : whole.start
+    hi = hi < whole.end - pad ? hi + pad : whole.end
+    var span = hi - lo
+    let minimum = UInt64(cells) * AddressAxis.minimumBytesPerCell
+    for _ in 1..<zoom where span / 2 >= minimum { span /= 2 }
+    if span == hi - lo { return Span(lo, hi) }
+    let center = selection ?? (lo + (hi - lo) / 2)
+    var start = center > span / 2 ? center - span / 2 : 0
+    start = max(start, whole.start)
+    if start > whole.end - span { start = whole.end - span }
+    return Span(start, start + span)
   }
 
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
-    b.border(r, title: "vmalloc address space", style: focused ? theme.focusedBorder : theme.border)
+    let zoom = state.zoom[.addressSpace, default: 0]
+    b.border(
+      r, title: "vmalloc address space  h/l area  z/Z zoom \(zoom)  ⏎ inspect",
+      style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
-    guard inner.height >= 2, inner.width >= 10 else { return }
-    let rows = inner.height - 1
-    let cells = inner.width * rows
-    let cursor = state.cursor[.addressSpace, default: cells / 2]
-    // The area lists are built (and sorted) once per frame, for the fit and for the cells.
+    guard inner.height >= 2, inner.width >= 20 else { return }
     let machine = input.machine
-    let pooled = machine.kva.pooledAreas
-    let lazy = machine.kva.lazyAreas
-    let busy = machine.kva.busyAreas
-    let s = strip(
-      input, areas: busy + lazy + pooled, cells: cells, zoom: state.zoom[.addressSpace, default: 0], cursor: cursor)
-    // Each cell shows the strongest state among the areas touching it: busy, lazy, pooled, free.
-    var rank = [UInt8](repeating: 0, count: cells)
-    var kind = [AreaKind](repeating: .vmalloc, count: cells)
-    func mark(_ span: Span, _ r: UInt8, _ k: AreaKind) {
-      guard span.end > s.lo else { return }
-      let first = span.start > s.lo ? Int((span.start - s.lo) / s.bytesPerCell) : 0
-      let last = Int(min((span.end - 1 - s.lo) / s.bytesPerCell, UInt64(cells - 1)))
-      guard first < cells else { return }
-      for c in first...max(first, last) where rank[c] < r {
-        rank[c] = r
-        kind[c] = k
+    // Rows of the strip; the last two lines say what is selected and how to read it.
+    let footer = inner.height >= 4 ? 2 : 1
+    let rows = inner.height - footer
+    let selection = input.selectedAddress(state)
+    let labelWidth = inner.width >= 60 ? 19 : 0
+    let perRow = inner.width - labelWidth
+    let cells = perRow * rows
+    let axis = AddressAxis(
+      runs: input.runs, window: window(input, selection: selection, zoom: zoom, cells: cells), cells: cells,
+      compressedWidth: perRow >= 40 ? 12 : 8)
+    // Each cell shows the strongest run touching it: busy, lazy, pooled, free; the highlight and the
+    // selection cover whole runs.
+    func rank(_ s: AreaView.State) -> Int {
+      switch s {
+      case .free: 0
+      case .pooled: 1
+      case .lazy: 2
+      case .busy: 3
       }
     }
-    for a in pooled { mark(a.span, 1, .vmalloc) }
-    for a in lazy { mark(a.span, 2, machine.owner(a.owner).kind) }
-    for a in busy { mark(a.span, 3, machine.owner(a.owner).kind) }
-    let states: [AreaView.State] = [.free, .pooled, .lazy, .busy]
-    var hl = Set<Int>()
-    if let a = input.report?.kva?.area, a.end > s.lo {
-      let first = a.start > s.lo ? Int((a.start - s.lo) / s.bytesPerCell) : 0
-      let last = Int(min((a.end - 1 - s.lo) / s.bytesPerCell, UInt64(cells - 1)))
-      if first < cells { for c in first...max(first, last) { hl.insert(c) } }
+    var owner = [Int](repeating: -1, count: cells)
+    var ownerRank = [Int](repeating: -1, count: cells)
+    for (i, p) in axis.placed.enumerated() {
+      let r = rank(input.runs[p.index].state)
+      for c in p.firstCell..<min(p.endCell, cells) where ownerRank[c] < r {
+        owner[c] = i
+        ownerRank[c] = r
+      }
     }
-    for c in 0..<cells {
-      let st = states[Int(rank[c])]
-      var style = theme.style(st, kind: kind[c])
-      if hl.contains(c) { style = theme.highlight }
-      if focused && c == min(max(cursor, 0), cells - 1) { style = style.reversed }
-      b[inner.x + c % inner.width, inner.y + c / inner.width] = Cell(theme.glyph(st), style)
+    let lastArea = input.report?.kva?.area
+    // Only a selection the user made is marked; the default one is the highlighted last area.
+    let selected = state.selection.flatMap { axis.placedIndex(ofAddress: $0) }
+    func position(_ c: Int) -> (Int, Int) { (inner.x + labelWidth + c % perRow, inner.y + c / perRow) }
+    var c = 0
+    while c < cells {
+      let (x, y) = position(c)
+      guard owner[c] >= 0 else {
+        b[x, y] = Cell(" ", .plain)
+        c += 1
+        continue
+      }
+      let i = owner[c]
+      let p = axis.placed[i]
+      let run = axis.run(p)
+      let isSelected = i == selected
+      let isLast = lastArea.map { $0.start < run.span.end && run.span.start < $0.end } ?? false
+      if p.compressed {
+        // The run's size, centred in its cells: "┈┈ 16 EiB ┈┈".
+        let width = p.endCell - p.firstCell
+        let label = " " + Units.size(run.span.size) + " "
+        let padLeft = max(0, (width - label.count) / 2)
+        let text = String(repeating: "┈", count: padLeft) + label + String(repeating: "┈", count: width)
+        var style = theme.compressed
+        if isSelected { style = focused ? style.reversed : style.underlined }
+        for (k, ch) in text.unicodeScalars.prefix(width).enumerated() where c + k < cells {
+          let (cx, cy) = position(c + k)
+          b[cx, cy] = Cell(ch, style)
+        }
+        c += width
+        continue
+      }
+      let kind = machine.owner(run.owner).kind
+      var glyph = theme.glyph(run.state)
+      var style = theme.style(run.state, kind: kind)
+      if isGuard(c, p, run, axis, machine) {
+        glyph = "┊"
+        style = theme.style(.busy, kind: kind)
+      }
+      if isLast { style = theme.highlight }
+      if isSelected { style = focused ? style.reversed : style.underlined }
+      b[x, y] = Cell(glyph, style)
+      c += 1
     }
-    let hi = s.lo &+ s.bytesPerCell &* UInt64(cells)
-    let fit = input.report?.kva?.fit.map { "  last: \($0.rawValue) fit" } ?? ""
-    let axis = "\(s.lo.hex) … \(hi.hex)  \(Units.size(s.bytesPerCell))/cell\(fit)  █ busy ▒ lazy ▓ pooled · free"
-    b.put(inner.x, inner.maxY - 1, axis, theme.label, clip: inner)
+    if labelWidth > 0 {
+      for row in 0..<rows {
+        guard let a = axis.address(atCell: row * perRow) else { continue }
+        b.put(inner.x, inner.y + row, a.hex.leftPad(18), theme.label, clip: inner)
+      }
+    }
+    drawFooter(&b, inner, input, state, theme, axis: axis, footer: footer)
+  }
+
+  /// A busy area's last page is its guard page when its recorded pages stop one page short of its end.
+  static func isGuard(
+    _ c: Int, _ p: AddressAxis.Placed, _ run: AreaRun, _ axis: AddressAxis, _ machine: Machine
+  ) -> Bool {
+    guard run.state == .busy, axis.bytesPerCell <= KernelConstants.pageSize / 2,
+      let backing = machine.backing[run.span.start],
+      run.span.size == UInt64(backing.pageCount) * KernelConstants.pageSize + KernelConstants.pageSize
+    else { return false }
+    let guardStart = run.span.end - KernelConstants.pageSize
+    // The cell's first byte, from its offset in the linear scale.
+    let cellStart = UInt64(c - p.compressedCellsBefore) * axis.bytesPerCell
+    guard cellStart >= p.linearStart else { return false }
+    return run.span.start + (cellStart - p.linearStart) >= guardStart
+  }
+
+  static func drawFooter(
+    _ b: inout Buffer, _ inner: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, axis: AddressAxis,
+    footer: Int
+  ) {
+    var y = inner.maxY - footer
+    if footer == 2 {
+      b.put(inner.x, y, Inspector.summary(input, state), theme.label, clip: inner)
+      y += 1
+    }
+    let fit = input.report?.kva?.fit.map { "last: \($0.rawValue) fit  " } ?? ""
+    var x = inner.x
+    b.put(x, y, "\(Units.size(axis.bytesPerCell))/cell  \(fit)", .plain, clip: inner)
+    x += Units.size(axis.bytesPerCell).count + 7 + fit.count
+    let legend: [(String, Style)] =
+      [
+        ("█vmalloc", theme.style(.busy, kind: .vmalloc)), ("█module", theme.style(.busy, kind: .module)),
+        ("█stack", theme.style(.busy, kind: .stack)), ("█vmap/io", theme.style(.busy, kind: .vmap)),
+        ("█prog-pack", theme.style(.busy, kind: .progPack)), ("█unknown", theme.style(.busy, kind: .unknown)),
+      ].filter { _ in theme.color } + [
+        (theme.color ? "" : "█busy", .plain), ("▒lazy", theme.style(.lazy, kind: .vmalloc)),
+        ("▓pooled", theme.style(.pooled, kind: .vmalloc)), ("·free", theme.style(.free, kind: .vmalloc)),
+        ("┊guard", .plain), ("┈compressed", theme.compressed),
+      ]
+    for (text, style) in legend where !text.isEmpty {
+      guard x + text.count <= inner.maxX else { break }
+      b.put(x, y, text, style, clip: inner)
+      x += text.count + 1
+    }
   }
 }

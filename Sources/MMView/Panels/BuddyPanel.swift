@@ -1,64 +1,128 @@
 import MMCore
 
-/// The buddy allocator's free lists for one zone (the cursor picks it): per order the count, a bar,
-/// the split by migratetype and the first blocks head to tail; a strip of the zone's memory showing
-/// free blocks by order; the last split or merge chain highlighted.
+/// The buddy allocator's free lists for one zone: per order the count, a bar, the split by
+/// migratetype and the first blocks head to tail; a strip of the zone's memory showing free blocks
+/// by order; the last split or merge chain highlighted; the selected area's pages marked ◆.
 enum BuddyPanel {
   static let mtLetters = ["U", "M", "R", "H", "I"]
+
+  /// The zone shown: the one the cursor picked; else, for an area the user selected, the zone of its
+  /// pages; else the zone the last operation touched; else the selected area's, else the highest.
+  static func zoneIndex(_ input: FrameInput, _ state: UIState) -> Int {
+    let zones = input.machine.memory.zones
+    guard !zones.isEmpty else { return 0 }
+    if let c = state.cursor[.buddy] { return ((c % zones.count) + zones.count) % zones.count }
+    let linked = input.linkedBlocks(state).first.flatMap { b in zones.firstIndex { $0.contains(b.pfn) } }
+    if state.selection != nil, let linked { return linked }
+    let touched = input.report?.buddy.first.flatMap { r in zones.firstIndex { $0.name == r.zone } }
+    return touched ?? linked ?? zones.count - 1
+  }
+
+  /// The order of the last block the last operation allocated (or, freeing, ended up with) in the
+  /// shown zone.
+  static func touchedOrder(_ input: FrameInput, _ state: UIState) -> Int? {
+    let zones = input.machine.memory.zones
+    guard !zones.isEmpty else { return nil }
+    let z = zones[zoneIndex(input, state)]
+    guard let r = input.report?.buddy.last(where: { $0.zone == z.name }) else { return nil }
+    return r.operation == .free ? r.resultOrder ?? r.order : r.order
+  }
 
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     let zones = input.machine.memory.zones
     guard !zones.isEmpty else { return }
-    // The zone the last operation touched, unless the cursor picks one.
-    let touched = input.report?.buddy.first.flatMap { r in zones.firstIndex { $0.name == r.zone } }
-    let zi =
-      state.cursor[.buddy] != nil
-      ? ((state.cursor[.buddy]! % zones.count) + zones.count) % zones.count : touched ?? zones.count - 1
+    let zi = zoneIndex(input, state)
     let z = zones[zi]
     b.border(
-      r, title: "buddy: \(z.name) \(z.freePages) free pages  j/k zone",
+      r, title: "buddy: \(z.name) \(z.freePages) free pages  j/k zone h/l order",
       style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
-    guard inner.height >= 3 else { return }
+    guard inner.height >= 3, inner.width >= 20 else { return }
     let last = input.report?.buddy.first { $0.zone == z.name }
-    let splitOrders = Set((last?.splits ?? []).map(\.order))
-    let mergeOrders = Set((last?.merges ?? []).map(\.order))
+    var touched = Set((last?.splits ?? []).map(\.order))
+    touched.formUnion((last?.merges ?? []).map(\.order))
+    if let o = last?.resultOrder { touched.insert(o) }
+    if let o = last?.takenOrder { touched.insert(o) }
+    let selectedOrder = state.column[.buddy]
     let maxCount = max(1, z.nrFree.max() ?? 1)
-    b.put(inner.x, inner.y, "ord  count bar        U/M/R/H/I    first blocks (head→tail)", theme.label, clip: inner)
-    for order in 0..<BuddyConstants.orders where order + 1 < inner.height - 1 {
-      let count = z.nrFree[order]
-      let barLen = count == 0 ? 0 : max(1, count * 10 / maxCount)
-      let byType = Migratetype.allCases.map { z.freeList(order: order, migratetype: $0).count }
-      let mix = byType.enumerated().filter { $0.element > 0 }.map { "\(mtLetters[$0.offset])\($0.element)" }.joined(
-        separator: " ")
-      let heads = Migratetype.allCases.flatMap { z.freeList(order: order, migratetype: $0).prefix(3) }.prefix(3).map(
-        \.hex)
-      let line =
-        String(order).leftPad(3) + " " + String(count).leftPad(6) + " " + String(repeating: "■", count: barLen)
-        + String(repeating: " ", count: 11 - barLen) + mix.padding(12) + " " + heads.joined(separator: " ")
-      var style = Style.plain
-      if splitOrders.contains(order) { style = theme.highlight }
-      if mergeOrders.contains(order) || last?.resultOrder == order { style = theme.highlight }
-      b.put(inner.x, inner.y + 1 + order, line, style, clip: inner)
+    let lists = (0..<BuddyConstants.orders).map { order in
+      Migratetype.allCases.map { z.freeList(order: order, migratetype: $0) }
     }
-    // The zone's memory: each cell the largest free block order starting in it ('0'-'9', 'A' for 10),
-    // '·' where nothing free starts.
+    func style(_ order: Int) -> Style {
+      var s = touched.contains(order) ? theme.highlight : Style.plain
+      if order == selectedOrder { s = focused ? s.reversed : s.underlined }
+      return s
+    }
     let stripRow = inner.maxY - 1
-    let cells = inner.width
-    var marks = [Int](repeating: -1, count: cells)
+    if inner.height - 2 >= BuddyConstants.orders {
+      b.put(inner.x, inner.y, "ord  count bar        U/M/R/H/I   head→tail", theme.label, clip: inner)
+      for order in 0..<BuddyConstants.orders {
+        let count = z.nrFree[order]
+        let barLen = count == 0 ? 0 : max(1, count * 10 / maxCount)
+        let mix = lists[order].enumerated().filter { !$0.element.isEmpty }.map {
+          "\(mtLetters[$0.offset])\($0.element.count)"
+        }.joined(separator: " ")
+        let heads = lists[order].flatMap { $0.prefix(3) }.prefix(3).map(\.hex).joined(separator: " ")
+        let line =
+          String(order).leftPad(3) + " " + String(count).leftPad(6) + " " + String(repeating: "■", count: barLen)
+          + String(repeating: " ", count: 11 - barLen) + mix.padding(11) + " " + heads
+        b.put(inner.x, inner.y + 1 + order, line, style(order), clip: inner)
+      }
+    } else {
+      // Short panel: the orders in two columns, counts and bars only.
+      let rows = (BuddyConstants.orders + 1) / 2
+      let colWidth = inner.width / 2
+      for order in 0..<BuddyConstants.orders {
+        let row = order % rows
+        guard row < inner.height - 1 else { continue }
+        let count = z.nrFree[order]
+        let barLen = count == 0 ? 0 : max(1, count * 6 / maxCount)
+        let line = String(order).leftPad(2) + String(count).leftPad(6) + " " + String(repeating: "■", count: barLen)
+        b.put(
+          inner.x + (order / rows) * colWidth, inner.y + row, line, style(order),
+          clip: Rect(x: inner.x + (order / rows) * colWidth, y: inner.y, width: colWidth - 1, height: inner.height))
+      }
+    }
+    drawStrip(&b, Rect(x: inner.x, y: stripRow, width: inner.width, height: 1), z, input, state, theme, last: last)
+  }
+
+  /// The zone's memory in one row: each cell the largest free block order starting in it ('0'-'9',
+  /// 'A' for 10), '·' where no free block starts, ◆ where the selected area's pages are, the last
+  /// operation's block highlighted.
+  static func drawStrip(
+    _ b: inout Buffer, _ r: Rect, _ z: BuddyZone, _ input: FrameInput, _ state: UIState, _ theme: Theme,
+    last: BuddyReport?
+  ) {
+    let cells = r.width
     let span = max(z.spannedPages, 1)
+    func cell(_ pfn: UInt64) -> Int? {
+      guard z.contains(pfn) else { return nil }
+      let c = Int((pfn - z.start) * UInt64(cells) / span)
+      return c < cells ? c : nil
+    }
+    var marks = [Int](repeating: -1, count: cells)
     for order in 0..<BuddyConstants.orders {
       for mt in Migratetype.allCases {
         for pfn in z.freeList(order: order, migratetype: mt) {
-          let c = Int((pfn - z.start) * UInt64(cells) / span)
-          if c < cells { marks[c] = max(marks[c], order) }
+          if let c = cell(pfn) { marks[c] = max(marks[c], order) }
         }
       }
     }
+    var linked = Set<Int>()
+    for block in input.linkedBlocks(state) {
+      if let c = cell(block.pfn) { linked.insert(c) }
+    }
+    var lastCells = Set<Int>()
+    for pfn in [last?.pfn, last?.resultPFN].compactMap({ $0 }) {
+      if let c = cell(pfn) { lastCells.insert(c) }
+    }
     for c in 0..<cells {
-      let g: Unicode.Scalar = marks[c] < 0 ? "·" : marks[c] == 10 ? "A" : Unicode.Scalar(UInt8(48 + marks[c]))
-      b[inner.x + c, stripRow] = Cell(
-        g, marks[c] < 0 ? theme.label : theme.style(.free, kind: .vmalloc).with(fg: theme.color ? .green : .default))
+      let g: Unicode.Scalar =
+        linked.contains(c) ? "◆" : marks[c] < 0 ? "·" : marks[c] == 10 ? "A" : Unicode.Scalar(UInt8(48 + marks[c]))
+      var style = marks[c] < 0 ? theme.label : theme.free
+      if linked.contains(c) { style = theme.linked }
+      if lastCells.contains(c) { style = theme.highlight }
+      b[r.x + c, r.y] = Cell(g, style)
     }
   }
 }

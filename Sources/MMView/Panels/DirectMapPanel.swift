@@ -1,8 +1,8 @@
 import MMCore
 
-/// The direct map: one cell per gigabyte (1G leaf, 2M leaves, or some split to 4K), then the
-/// gigabyte under the cursor in 2 MiB cells with their attributes, the meminfo sizes and vmstat
-/// counters, and the last split or collapse highlighted.
+/// The direct map: the meminfo sizes and vmstat counters, one cell per gigabyte (1G leaf, 2M leaves,
+/// or some split to 4K), then the gigabyte in view in 2 MiB cells with their attributes. The last
+/// split or collapse is highlighted and the selected area's pages are marked.
 enum DirectMapPanel {
   static func glyph(_ c: DirectMap.Cell, _ theme: Theme) -> (Unicode.Scalar, Style) {
     switch c {
@@ -10,6 +10,7 @@ enum DirectMapPanel {
     case .gigabyte(let a): return ("█", attrStyle(a, theme))
     case .large(let a): return ("▓", attrStyle(a, theme))
     case .split(let present, let ro, let x):
+      // Monochrome: a split with changed attributes is underlined; not-present pages get their glyph.
       let g: Unicode.Scalar = present == 0 ? "░" : "▒"
       return (g, theme.color ? Style(fg: x > 0 ? .red : ro > 0 ? .yellow : .cyan) : Style(underline: ro > 0 || x > 0))
     }
@@ -23,48 +24,88 @@ enum DirectMapPanel {
     return Style(fg: .green)
   }
 
+  /// The gigabyte in view: the cursor's; else the one of the last split or collapse; else the one
+  /// holding the selected area's first page; else the first.
+  static func gigabyte(_ input: FrameInput, _ state: UIState) -> Int {
+    let dm = input.machine.directMap
+    guard dm.gigabytes > 0 else { return 0 }
+    if let c = state.cursor[.directMap] { return ((c % dm.gigabytes) + dm.gigabytes) % dm.gigabytes }
+    let linked = input.linkedBlocks(state).first.map { Int($0.pfn / MapLevel.pud.pages) }
+    if state.selection != nil, let linked { return linked }
+    if let t = touchedPFN(input) { return Int(t / MapLevel.pud.pages) }
+    return min(linked ?? 0, dm.gigabytes - 1)
+  }
+
+  static func touchedPFN(_ input: FrameInput) -> UInt64? {
+    input.report?.directMap.splits.first?.pfn ?? input.report?.directMap.collapses.first?.pfn
+  }
+
+  /// 2 MiB cells per drawn cell: a power of two so that groups line up with 4, 8, 16 MiB.
+  static func group(cells: Int) -> Int {
+    var per = 1
+    while 512 / per > cells { per *= 2 }
+    return per
+  }
+
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     let dm = input.machine.directMap
     b.border(
-      r, title: "direct map  █1G ▓2M ▒4K  green RW yellow RO red X", style: focused ? theme.focusedBorder : theme.border
-    )
+      r, title: "direct map  █1G ▓2M ▒4K  j/k GiB h/l cell", style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard inner.height >= 2, dm.gigabytes > 0 else { return }
     b.put(
-      inner.x, inner.y,
-      "4k \(dm.directMap4k) kB  2M \(dm.directMap2M) kB  1G \(dm.directMap1G) kB  splits L2 \(dm.level2Splits) L3 \(dm.level3Splits)  collapses \(dm.level2Collapses)/\(dm.level3Collapses)",
-      .plain, clip: inner)
-    let touched = input.report?.directMap.splits.first?.pfn ?? input.report?.directMap.collapses.first?.pfn
-    let gi =
-      state.cursor[.directMap].map { (($0 % dm.gigabytes) + dm.gigabytes) % dm.gigabytes }
-      ?? touched.map { Int($0 / MapLevel.pud.pages) } ?? 0
-    // Row 2: the gigabytes.
+      inner.x, inner.y, "DirectMap4k \(dm.directMap4k) kB  2M \(dm.directMap2M) kB  1G \(dm.directMap1G) kB", .plain,
+      clip: inner)
+    let touched = touchedPFN(input)
+    let gi = gigabyte(input, state)
+    let linked = input.linkedBlocks(state)
+    let linkedGigabytes = Set(linked.map { Int($0.pfn / MapLevel.pud.pages) })
+    // The gigabytes, each drawn as its most split part.
     var x = inner.x
-    for g in 0..<min(dm.gigabytes, inner.width - 4) {
+    let row = inner.y + 1
+    for g in 0..<min(dm.gigabytes, max(0, inner.width - 10)) {
       let cells = dm.cells(gigabyte: g)
-      let worst: DirectMap.Cell =
-        cells.first { if case .split = $0 { return true } else { return false } } ?? cells.first {
-          if case .large = $0 { return true } else { return false }
-        } ?? cells[0]
+      let worst =
+        cells.first { if case .split = $0 { true } else { false } }
+        ?? cells.first { if case .large = $0 { true } else { false } } ?? cells[0]
       var (gl, st) = glyph(worst, theme)
-      if case .large = worst { gl = "▓" }
+      if linkedGigabytes.contains(g) { st = theme.linked }
       if g == gi { st = st.reversed }
-      b[x, inner.y + 1] = Cell(gl, st)
+      b[x, row] = Cell(gl, st)
       x += 1
     }
-    b.put(x + 1, inner.y + 1, "GiB \(gi)", theme.label, clip: inner)
-    // Then the selected gigabyte in 2 MiB cells.
-    let rows = inner.height - 2
+    b.put(
+      x + 1, row,
+      "GiB \(gi)  splits L2 \(dm.level2Splits) L3 \(dm.level3Splits)  collapses L2 \(dm.level2Collapses) L3 \(dm.level3Collapses)",
+      theme.label, clip: inner)
+    // The gigabyte in view in 2 MiB cells (grouped when the panel is small), then a legend line.
+    let rows = inner.height - 3
     guard rows > 0 else { return }
     let cells = dm.cells(gigabyte: gi)
-    let per = max(1, (512 + inner.width * rows - 1) / (inner.width * rows))
-    for i in 0..<min(512 / per, inner.width * rows) {
-      let group = cells[(i * per)..<min(i * per + per, 512)]
-      let c = group.first { if case .split = $0 { return true } else { return false } } ?? group.first!
+    let per = group(cells: inner.width * rows)
+    let base = UInt64(gi) * MapLevel.pud.pages
+    var linkedCells = Set<Int>()
+    for block in linked where block.pfn >= base && block.pfn < base + MapLevel.pud.pages {
+      let first = Int((block.pfn - base) / 512)
+      let last = Int((block.pfn + (1 << block.order) - 1 - base) / 512)
+      for c in first...min(last, 511) { linkedCells.insert(c / per) }
+    }
+    let selectedCell = state.column[.directMap].map { min(max($0, 0), 511) }
+    for i in 0..<(512 / per) {
+      let groupCells = cells[(i * per)..<(i * per + per)]
+      let c = groupCells.first { if case .split = $0 { true } else { false } } ?? groupCells.first!
       var (gl, st) = glyph(c, theme)
-      let base = UInt64(gi) * MapLevel.pud.pages + UInt64(i * per) * 512
-      if let t = touched, t >= base && t < base + UInt64(per) * 512 { st = theme.highlight }
+      if linkedCells.contains(i) { st = theme.linked }
+      let start = base + UInt64(i * per) * 512
+      if let t = touched, t >= start && t < start + UInt64(per) * 512 { st = theme.highlight }
+      if let s = selectedCell, s / per == i { st = focused ? st.reversed : st.underlined }
       b[inner.x + i % inner.width, inner.y + 2 + i / inner.width] = Cell(gl, st)
     }
+    let cellSize = Units.size(UInt64(per) * 2 << 20)
+    let legend =
+      theme.color
+      ? "\(cellSize)/cell  green RW  yellow RO  red X  grey not present  magenta: selection"
+      : "\(cellSize)/cell  ░ not present  underlined: RO or X inside"
+    b.put(inner.x, inner.maxY - 1, legend, theme.label, clip: inner)
   }
 }

@@ -3,17 +3,22 @@ import MMTrace
 
 /// The event log, the explain pane and the status line.
 enum TextPanels {
-  static func log(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ theme: Theme, focused: Bool) {
-    b.border(r, title: "event log", style: focused ? theme.focusedBorder : theme.border)
+  /// The operations around the current step (▶), scrolled by the cursor (its line marked ▸;
+  /// Enter goes there). Only the visible lines are printed.
+  static func log(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
+    b.border(r, title: "event log  j/k scroll ⏎ go", style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
-    guard !inner.isEmpty else { return }
-    // Keep the current step's line in the middle.
-    let current = input.log.firstIndex { $0.step == input.step } ?? 0
-    let first = max(0, min(current - inner.height / 2, input.log.count - inner.height))
-    for (i, entry) in input.log.dropFirst(first).prefix(inner.height).enumerated() {
-      let mark = entry.step == input.step ? "▶" : " "
-      let style = entry.step == input.step ? theme.highlight : (entry.step > input.step ? theme.label : .plain)
-      b.put(inner.x, inner.y + i, "\(mark)\(String(entry.step).leftPad(6)) \(entry.text)", style, clip: inner)
+    guard !inner.isEmpty, input.total > 0 else { return }
+    let target = min(max(input.step + state.cursor[.log, default: 0], 1), input.total)
+    let first = max(1, min(target - inner.height / 2, input.total - inner.height + 1))
+    for row in 0..<inner.height {
+      let step = first + row
+      guard step <= input.total else { break }
+      let mark = step == input.step ? "▶" : step == target && state.cursor[.log] != nil ? "▸" : " "
+      let text = "\(mark)\(String(step).leftPad(6)) \(TracePrinter.operation(input.operations[step - 1]))"
+      var style = step == input.step ? theme.highlight : (step > input.step ? theme.label : .plain)
+      if step == target && state.cursor[.log] != nil { style = focused ? style.reversed : style.underlined }
+      b.put(inner.x, inner.y + row, text, style, clip: inner)
     }
   }
 
@@ -21,18 +26,22 @@ enum TextPanels {
     b.border(r, title: "what happened", style: theme.border)
     let inner = r.inset(1)
     guard !inner.isEmpty else { return }
-    var lines: [(String, Style)] = []
+    var explained: [(String, Style)] = []
     if let report = input.report {
       for (i, s) in Explainer.explain(report, machine: input.machine).enumerated() {
-        for l in wrap(s, width: inner.width) { lines.append((l, i == 0 ? Style.plain.emboldened : .plain)) }
+        for l in wrap(s, width: inner.width) { explained.append((l, i == 0 ? Style.plain.emboldened : .plain)) }
       }
     } else {
-      lines.append(("Step 0: the starting state. Press → to step, Space to play, ? for help.", .plain))
+      explained.append(("Step 0: the starting state. Press → to step, Space to play, ? for help.", .plain))
     }
+    var narration: [(String, Style)] = []
     if let n = input.narration {
-      lines.append(("", .plain))
-      for l in wrap(n, width: inner.width) { lines.append((l, theme.label)) }
+      for l in wrap(n, width: inner.width) { narration.append((l, theme.narration)) }
     }
+    // A tour's text for this very step comes first; carried-over text goes after what happened.
+    let lines =
+      input.narrationIsNew
+      ? narration + [("", .plain)] + explained : explained + (narration.isEmpty ? [] : [("", .plain)] + narration)
     for (i, (text, style)) in lines.prefix(inner.height).enumerated() {
       b.put(inner.x, inner.y + i, text, style, clip: inner)
     }

@@ -1,8 +1,9 @@
 import MMCore
 
-/// The augmented red-black tree of free areas drawn as an indented tree: colour, range, size and
-/// `subtree_max_size`, the last search's path with each decision, nodes whose maximum changed. Deep
-/// subtrees collapse into a count; the cursor scrolls. Toggles to the busy and lazy sets.
+/// The augmented red-black tree of free areas drawn as a tree: colour, range, size and
+/// `subtree_max_size`, the last search's decisions, nodes whose maximum changed. A large tree stays
+/// readable by drawing the top levels, the path to the focused node with that node's subtree, and one
+/// summary line (count and maximum) for every subtree left closed. Toggles to the busy and lazy sets.
 enum TreePanel {
   static func decisionGlyph(_ d: SearchDecision) -> String {
     switch d {
@@ -15,23 +16,92 @@ enum TreePanel {
     }
   }
 
-  /// Lines of the free tree in pre-order, at most `depthLimit` deep; deeper subtrees become one line.
-  static func treeLines(_ tree: AreaTree, depthLimit: Int) -> [(depth: Int, node: AreaNode?, hidden: Int)] {
-    var out: [(Int, AreaNode?, Int)] = []
-    func count(_ id: NodeID) -> Int { id == noNode ? 0 : 1 + count(tree[id].left) + count(tree[id].right) }
-    var stack: [(NodeID, Int)] = tree.root == noNode ? [] : [(tree.root, 0)]
-    while let (id, d) = stack.popLast() {
-      if d > depthLimit {
-        out.append((d, nil, count(id)))
-        continue
+  /// The focused node: the one holding the selected address, else the nearest below it; with no
+  /// selection, where the last search ended (or the area the last operation touched), else the root.
+  static func focus(_ tree: AreaTree, selection: UInt64?, report: StepReport?) -> NodeID? {
+    guard tree.root != noNode else { return nil }
+    let target =
+      selection ?? report?.kva?.search.last(where: { $0.decision == .found })?.area.start ?? report?.kva?.area?.start
+    guard let a = target else { return tree.root }
+    var n = tree.root
+    var best = noNode
+    while n != noNode {
+      let node = tree[n]
+      if a < node.start {
+        n = node.left
+      } else {
+        best = n
+        if a < node.end { break }
+        n = node.right
       }
-      let n = tree[id]
-      out.append((d, n, 0))
-      if n.right != noNode { stack.append((n.right, d + 1)) }
-      if n.left != noNode { stack.append((n.left, d + 1)) }
+    }
+    return best == noNode ? tree.first : best
+  }
+
+  /// One line of the drawn tree: a node, or a closed subtree's summary.
+  struct Line {
+    enum Content {
+      case node(AreaNode)
+      case closed(count: Int, max: UInt64)
+    }
+    var depth: Int
+    /// Which child of its parent the line stands for ("/" left, "\" right, "" the root).
+    var side: String
+    var content: Content
+    var id: NodeID
+  }
+
+  /// The lines to draw: nodes shallower than `top`, the path from the root to `focus`, and `below`
+  /// levels of the focus's subtree are open; every other subtree is one summary line.
+  static func lines(_ tree: AreaTree, focus: NodeID?, top: Int, below: Int) -> [Line] {
+    var out: [Line] = []
+    guard tree.root != noNode else { return out }
+    var onPath = Set<NodeID>()
+    var focusDepth = 0
+    if let f = focus {
+      var n = f
+      while n != noNode {
+        onPath.insert(n)
+        n = tree[n].parent
+      }
+      focusDepth = onPath.count - 1
+    }
+    // (node, depth, side, inside the focus's subtree)
+    var stack: [(NodeID, Int, String, Bool)] = [(tree.root, 0, "", focus == tree.root)]
+    while let (id, depth, side, inFocus) = stack.popLast() {
+      let node = tree[id]
+      out.append(Line(depth: depth, side: side, content: .node(node), id: id))
+      let open = onPath.contains(id) || depth < top || (inFocus && depth - focusDepth < below)
+      // Pushed right first so the left child comes out first.
+      for (child, childSide) in [(node.right, "\\"), (node.left, "/")] where child != noNode {
+        if open {
+          stack.append((child, depth + 1, childSide, inFocus || child == focus))
+        } else {
+          out.append(
+            Line(
+              depth: depth + 1, side: childSide,
+              content: .closed(count: subtreeCount(tree, child), max: tree[child].subtreeMax),
+              id: child))
+        }
+      }
     }
     return out
   }
+
+  static func subtreeCount(_ tree: AreaTree, _ id: NodeID) -> Int {
+    var count = 0
+    var stack = [id]
+    while let n = stack.popLast() {
+      count += 1
+      let node = tree[n]
+      if node.left != noNode { stack.append(node.left) }
+      if node.right != noNode { stack.append(node.right) }
+    }
+    return count
+  }
+
+  /// Indentation: two columns a level near the root, one deeper down, so a 30-level path still fits.
+  static func indent(_ depth: Int) -> Int { depth <= 8 ? 2 * depth : 16 + min(depth - 8, 16) }
 
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     let kva = input.machine.kva
@@ -39,58 +109,108 @@ enum TreePanel {
     switch state.treeView {
     case .free:
       title =
-        kva.current == nil ? "free holes (pre-5.2: no free tree)" : "free-area tree (\(kva.current!.free.count) nodes)"
-    case .busy: title = "busy areas (\(kva.busyAreas.count))"
-    case .lazy: title = "lazy areas (\(kva.lazyAreas.count), \(kva.lazyPages) pages)"
+        kva.current.map { "free-area tree (\($0.free.count) nodes, height \($0.free.height))" }
+        ?? "free holes (pre-5.2: no free tree)"
+    case .busy: title = "busy areas (\(input.busyCount))"
+    case .lazy: title = "lazy areas (\(input.lazyCount), \(kva.lazyPages) pages)"
     }
     b.border(r, title: title + "  t: free/busy/lazy", style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard !inner.isEmpty else { return }
-    var lines: [(String, Style)] = []
-    let report = input.report?.kva
     if state.treeView == .free, let current = kva.current {
-      var path: [UInt64: [SearchDecision]] = [:]
-      for step in report?.search ?? [] { path[step.area.start, default: []].append(step.decision) }
-      let changed = Set((report?.maxChanges ?? []).map(\.area.start))
-      let depthLimit = 5 + state.zoom[.tree, default: 0]
-      for (depth, node, hidden) in treeLines(current.free, depthLimit: depthLimit) {
-        let indent = String(repeating: "  ", count: min(depth, 12))
-        guard let n = node else {
-          lines.append((indent + "… \(hidden) more node(s)", theme.label))
-          continue
-        }
-        let colour = n.color == .red ? "R" : "B"
+      drawTree(&b, inner, current.free, input, state, theme, focused: focused)
+    } else {
+      drawList(&b, inner, input, state, theme, focused: focused)
+    }
+  }
+
+  static func drawTree(
+    _ b: inout Buffer, _ inner: Rect, _ tree: AreaTree, _ input: FrameInput, _ state: UIState, _ theme: Theme,
+    focused: Bool
+  ) {
+    let report = input.report?.kva
+    var path: [UInt64: [SearchDecision]] = [:]
+    for step in report?.search ?? [] { path[step.area.start, default: []].append(step.decision) }
+    let changed = Set((report?.maxChanges ?? []).map(\.area.start))
+    let focus = focus(tree, selection: state.selection, report: input.report)
+    let zoom = state.zoom[.tree, default: 0]
+    let all = lines(tree, focus: focus, top: 2 + zoom, below: 2 + zoom)
+    guard !all.isEmpty else {
+      b.put(inner.x, inner.y, "(no free areas)", theme.label, clip: inner)
+      return
+    }
+    let focusLine = all.firstIndex { $0.id == focus && { if case .node = $0.content { true } else { false } }($0) } ?? 0
+    let offset = max(0, min(focusLine - inner.height / 2, all.count - inner.height))
+    for (row, line) in all.dropFirst(offset).prefix(inner.height).enumerated() {
+      let y = inner.y + row
+      var x = inner.x + indent(line.depth)
+      if !line.side.isEmpty {
+        b.put(x - 1, y, line.side, theme.label, clip: inner)
+      }
+      switch line.content {
+      case .closed(let count, let max):
+        let text = "… \(count) node\(count == 1 ? "" : "s"), max \(Units.size(max))"
+        b.put(x, y, text, theme.label, clip: inner)
+      case .node(let n):
         let marks = (path[n.start] ?? []).map(decisionGlyph).joined()
         let star = changed.contains(n.start) ? "*" : ""
-        let text =
-          indent
-          + "\(colour) [\(n.start.hex), \(n.end.hex)) \(Units.size(n.size)) max \(Units.size(n.subtreeMax))\(star) \(marks)"
-        var style = n.color == .red ? theme.red : theme.black
-        if !marks.isEmpty { style = theme.highlight } else if star == "*" { style = theme.changed }
-        lines.append((text, style))
+        var colourStyle = n.color == .red ? theme.red : theme.black
+        var textStyle = Style.plain
+        if !marks.isEmpty {
+          textStyle = theme.highlight
+        } else if !star.isEmpty {
+          textStyle = theme.changed
+        }
+        if line.id == focus && state.selection != nil {
+          colourStyle = focused ? colourStyle.reversed : colourStyle.underlined
+          textStyle = focused ? textStyle.reversed : textStyle.underlined
+        }
+        b.put(x, y, n.color == .red ? "R" : "B", colourStyle, clip: inner)
+        x += 2
+        let text = "\(Units.span(Span(n.start, n.end))) \(Units.size(n.size)) max \(Units.size(n.subtreeMax))\(star)"
+        b.put(x, y, text, textStyle, clip: inner)
+        x += text.count + 1
+        if !marks.isEmpty { b.put(x, y, marks, theme.highlight, clip: inner) }
       }
-      if lines.isEmpty { lines.append(("(no free areas)", theme.label)) }
-    } else {
-      let areas: [AreaView] =
-        state.treeView == .busy
-        ? kva.busyAreas
-        : state.treeView == .lazy
-          ? kva.lazyAreas
-          : kva.freeAreas.map {
-            AreaView(span: $0, state: .free, node: 0, taggedNode: nil, owner: 0)
-          }
-      for a in areas {
-        let owner = input.machine.owner(a.owner)
-        let text =
-          "\(Units.span(a.span)) \(Units.size(a.span.size)) \(owner.kind.rawValue) node \(a.node)"
-          + (owner.name.map { " \($0)" } ?? "")
-        lines.append((text, a.span == report?.area ? theme.highlight : .plain))
-      }
-      if lines.isEmpty { lines.append(("(none)", theme.label)) }
     }
-    let offset = max(0, min(state.cursor[.tree, default: 0], lines.count - inner.height))
-    for (i, (text, style)) in lines.dropFirst(offset).prefix(inner.height).enumerated() {
-      b.put(inner.x, inner.y + i, text, style, clip: inner)
+  }
+
+  /// The busy or lazy areas (or the legacy allocator's holes) as a list scrolled to the selection;
+  /// only the visible lines are formatted, so 100k areas cost a binary search.
+  static func drawList(
+    _ b: inout Buffer, _ inner: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool
+  ) {
+    let kva = input.machine.kva
+    // The runs already hold every area in address order.
+    let wanted: AreaView.State = state.treeView == .busy ? .busy : state.treeView == .lazy ? .lazy : .free
+    let areas = input.runs.filter { $0.state == wanted }
+    guard !areas.isEmpty else {
+      b.put(inner.x, inner.y, "(none)", theme.label, clip: inner)
+      return
+    }
+    let target = state.selection ?? input.report?.kva?.area?.start
+    var selected: Int? = nil
+    if let t = target {
+      var lo = 0
+      var hi = areas.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if areas[mid].span.start <= t { lo = mid + 1 } else { hi = mid }
+      }
+      if lo > 0 && areas[lo - 1].span.contains(t) { selected = lo - 1 }
+    }
+    let center = selected ?? 0
+    let offset = max(0, min(center - inner.height / 2, areas.count - inner.height))
+    for row in 0..<min(inner.height, areas.count - offset) {
+      let i = offset + row
+      let a = areas[i]
+      let owner = input.machine.owner(a.owner)
+      let text =
+        "\(Units.span(a.span)) \(Units.size(a.span.size)) \(owner.kind.rawValue)"
+        + (owner.name.map { " \($0)" } ?? "") + (kva.current != nil && a.state != .free ? "  node \(a.node)" : "")
+      var style: Style = a.span == input.report?.kva?.area ? theme.highlight : .plain
+      if i == selected && state.selection != nil { style = focused ? style.reversed : style.underlined }
+      b.put(inner.x, inner.y + row, text, style, clip: inner)
     }
   }
 }
