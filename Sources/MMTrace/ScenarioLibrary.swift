@@ -1,7 +1,7 @@
 /// The built-in scenarios, in the order `mmscope scenarios` lists them.
 public enum ScenarioLibrary {
   public static let all: [Scenario] =
-    [TeachFitsScenario.scenario, ShapeMattersScenario.scenario, ThreadStacksScenario.scenario]
+    [TourScenario.scenario, TeachFitsScenario.scenario, ShapeMattersScenario.scenario, ThreadStacksScenario.scenario]
     + TestVmallocScenarios.all + PhysicalScenarios.all
 
   public static func named(_ name: String) -> Scenario? { all.first { $0.name == name } }

@@ -103,12 +103,15 @@ public struct Timeline: Sendable {
   public func step(ofBookmark name: String) -> Int? { bookmarks.first { $0.name == name }?.step }
 
   /// The narration shown at `step`. Text written before an operation describes that operation, so
-  /// it shows from the step the operation leads to until the next text; step 0 shows the first text.
+  /// it shows from the step the operation leads to until the next text; step 0 shows the first text
+  /// and the last step any text written after the last operation.
   public func narration(at step: Int) -> String? { narrationEntry(at: step)?.text }
 
   /// The narration shown at `step` and whether it was written for exactly that step.
   public func narrationEntry(at step: Int) -> (text: String, isNew: Bool)? {
     if step <= 0 { return narration.first { $0.step == 0 }.map { ($0.text, true) } }
+    // Text after the last operation closes the script: shown at the last step.
+    if step >= stepCount, let closing = narration.last, closing.step == stepCount { return (closing.text, true) }
     return narration.last { $0.step < step }.map { ($0.text, $0.step == step - 1) }
   }
 

@@ -31,7 +31,9 @@ public struct AddressAxis: Sendable {
 
   /// Places the runs that overlap `window` (clipped to it) on `cells` cells; `compressedWidth` is the
   /// width of a compressed run, wide enough for its label.
-  public init(runs: [AreaRun], window: Span, cells: Int, compressedWidth: Int) {
+  /// `rowWidth`, when given, keeps a compressed run's label on one row: it starts on the next row
+  /// instead of wrapping (the cells skipped stay empty).
+  public init(runs: [AreaRun], window: Span, cells: Int, compressedWidth: Int, rowWidth: Int? = nil) {
     self.cells = max(cells, 1)
     self.window = window
     self.runs = runs
@@ -83,7 +85,13 @@ public struct AddressAxis: Sendable {
       let isCompressed = nextCompressed < compressed.count && compressed[nextCompressed] == i
       if isCompressed { nextCompressed += 1 }
       let size = clippedSize(i)
-      let first = compressedCells + Int(linear / bpc)
+      var first = compressedCells + Int(linear / bpc)
+      if isCompressed, let w = rowWidth, w >= compressedWidth, first % w + compressedWidth > w {
+        // Skipped cells count as compressed ones, so the linear positions after stay right.
+        let skip = w - first % w
+        compressedCells += skip
+        first += skip
+      }
       let end: Int
       if isCompressed {
         end = first + compressedWidth

@@ -102,13 +102,20 @@ import Testing
   @Test func openStepBackHelpQuit() {
     let s = Session("\(Self.binary)")
     defer { s.close() }
-    s.wait(for: "the tour's first frame") { $0.contains("vmalloc address space") && $0.contains("step 0/17") }
+    s.wait(for: "the tour's first frame") {
+      $0.contains("vmalloc address space") && $0.contains("step 0/21") && $0.contains("Welcome to mmscope")
+    }
     s.send("Right")
-    s.wait(for: "step 1") { $0.contains("step 1/17") && $0.contains("Placed at [0x100000, 0x104000)") }
+    s.wait(for: "step 1") {
+      $0.contains("step 1/21") && $0.contains("a = vmalloc(16 KiB)") && $0.contains("┈ 16 EiB ┈")
+    }
     s.send("n", "n")
-    s.wait(for: "step 3") { $0.contains("step 3/17") }
+    s.wait(for: "step 3") { $0.contains("step 3/21") }
     s.send("Left")
-    s.wait(for: "step back to 2") { $0.contains("step 2/17") }
+    s.wait(for: "step back to 2") { $0.contains("step 2/21") && $0.contains("left-edge (LE) fit") }
+    // The next chapter's bookmark stands after c's allocation; its first step is the lazy free.
+    s.send("]", "Right")
+    s.wait(for: "the next chapter") { $0.contains("step 4/21") && $0.contains("vfree(b)") }
     s.send("?")
     s.wait(for: "the help overlay") { $0.contains("keys (any key closes)") && $0.contains("one step forward") }
     s.send("Escape")
@@ -138,6 +145,44 @@ import Testing
     // Killed by SIGINT (128 + 2) after restoring the terminal: the shell's line shows on a clean screen.
     let after = s.wait(for: "exit on Ctrl-C") { $0.contains("EXITED:130") }
     #expect(!after.contains("mmscope needs at least"))
+  }
+
+  /// Selecting, inspecting and the tree's focus, by keys, on the real binary.
+  @Test func selectInspectAndFocus() {
+    let s = Session("\(Self.binary) --scenario teach-fits")
+    defer { s.close() }
+    s.wait(for: "first frame") { $0.contains("step 0/17") }
+    s.send("g", "1", "1", "Enter")
+    s.wait(for: "step 11") { $0.contains("step 11/17") }
+    // The first h selects the last operation's area (g), the next ones walk back: the free run, then d.
+    s.send("h", "h", "h")
+    s.wait(for: "the selection summary") { $0.contains("▸ [0x109000, 0x10b000) 8 KiB busy vmalloc d, 1 page + guard") }
+    s.send("Enter")
+    s.wait(for: "the inspector") { $0.contains("inspect: busy area") && $0.contains("pfns       0x") }
+    s.send("Escape", "Tab")
+    s.wait(for: "inspector closed, tree focused") {
+      !$0.contains("inspect: busy area") && $0.contains("[free-area tree]")
+    }
+    // d's address focuses the free node below it (the root); j moves to the next node in pre-order.
+    s.send("j")
+    s.wait(for: "the tree's focus moved") { $0.contains("▸ [0x1, 0x100000) 1 MiB free") }
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
+  }
+
+  /// SIGTERM restores the terminal and ends with the signal's status; TERM unset still gets a view.
+  @Test func sigtermAndUnsetTerm() {
+    let s = Session("unset TERM; \(Self.binary) --scenario teach-fits")
+    defer { s.close() }
+    s.wait(for: "first frame without TERM") { $0.contains("step 0/17") && $0.contains("vmalloc address space") }
+    let shell = Self.tmux(["list-panes", "-t", s.name, "-F", "#{pane_pid}"]).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    let child = Self.run(["pgrep", "-P", shell, "mmscope"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    let pid = Int32(child.split(separator: "\n").first ?? "") ?? 0
+    #expect(pid > 0, "mmscope's pid under the pane's shell \(shell)")
+    if pid > 0 { kill(pid, SIGTERM) }
+    let after = s.wait(for: "exit on SIGTERM") { $0.contains("EXITED:143") }
+    #expect(!after.contains("vmalloc address space"))
   }
 
   @Test func notATerminal() {

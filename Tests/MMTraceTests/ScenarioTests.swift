@@ -121,4 +121,35 @@ import Testing
     let legacy = Replay.run(ScenarioLibrary.named("teach-fits")!.script(ScenarioOptions(policy: .legacy))).machine
     #expect(throws: StateDump.Unavailable.self) { try StateDump.lines(.freeTree, of: legacy) }
   }
+
+  /// The tour says what happens at each step; these are the claims its text makes, checked.
+  @Test func tourDoesWhatItsNarrationSays() {
+    let script = ScenarioLibrary.named("tour")!.script()
+    var t = Timeline(script: script)
+    #expect(t.stepCount == 21)
+    #expect(t.bookmarks.map(\.name) == ["welcome", "lazy-free", "buddy", "direct-map", "exec", "coalesce", "end"])
+    // Every step has text, and every operation its own.
+    for step in 0...t.stepCount { #expect(t.narration(at: step) != nil) }
+    for step in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21] {
+      #expect(t.narrationEntry(at: step)?.isNew == true, "step \(step)")
+    }
+    func fit(_ step: Int) -> FitType? { t.state(at: step).report?.kva?.fit }
+    #expect(fit(1) == .NE && fit(2) == .LE && fit(6) == .FL)
+    #expect(t.state(at: 4).machine.kva.lazyAreas.count == 1 && t.state(at: 5).machine.kva.lazyAreas.isEmpty)
+    // Chapter 2: the order-3 allocation splits, the frees merge back to where step 6 was.
+    #expect(t.state(at: 7).report!.buddy.first!.splits.count > 0)
+    #expect(t.state(at: 10).machine.memory.zones.map(\.nrFree) == t.state(at: 6).machine.memory.zones.map(\.nrFree))
+    // Chapter 3: one 1G and one 2M split at set_memory_ro; none undone by rw; none from the cache users.
+    func splits(_ step: Int) -> (Int, Int) {
+      let d = t.state(at: step).machine.directMap
+      return (d.level2Splits, d.level3Splits)
+    }
+    #expect(splits(10) == (0, 0) && splits(11) == (1, 1) && splits(12) == (1, 1))
+    #expect(splits(13) == (1, 1) && splits(14) == (1, 1))
+    // Chapter 4: the first pack splits one 2M leaf, the second program nothing.
+    #expect(splits(15) == (2, 1) && splits(16) == (2, 1))
+    // Chapter 5: everything vmalloc'd in chapter 1 is back in one free area.
+    #expect(t.state(at: 21).machine.kva.busyAreas.allSatisfy { $0.span.start >= KernelConstants.modulesStart })
+    #expect(Checker.run(script).clean && Checker.run(script).warnings.isEmpty)
+  }
 }

@@ -61,6 +61,12 @@ import Testing
     try check(frame("teach-fits", at: step, width, height), "teach-fits-\(step)-\(width)x\(height)")
   }
 
+  /// The tour `swift run mmscope` opens: the first allocation, the direct-map split, at both sizes.
+  @Test(arguments: [(1, 120, 40), (11, 120, 40), (3, 80, 24), (15, 80, 24)])
+  func tour(step: Int, width: Int, height: Int) throws {
+    try check(frame("tour", at: step, width, height), "tour-\(step)-\(width)x\(height)")
+  }
+
   @Test func buddyClassroomTailInsertion() throws {
     var s = UIState()
     s.focus = .buddy

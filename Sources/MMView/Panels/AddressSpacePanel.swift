@@ -35,24 +35,64 @@ enum AddressSpacePanel {
     return Span(start, start + span)
   }
 
+  /// Where the strip's cells are and how runs map onto them: shared by drawing and mouse clicks.
+  struct Geometry {
+    var inner: Rect
+    var labelWidth: Int
+    var perRow: Int
+    var rows: Int
+    /// Lines under the strip: the selection summary and the legend.
+    var footer: Int
+    var axis: AddressAxis
+
+    /// The cell at a screen position, if it is on the strip.
+    func cell(x: Int, y: Int) -> Int? {
+      let col = x - inner.x - labelWidth
+      let row = y - inner.y
+      guard col >= 0, col < perRow, row >= 0, row < rows else { return nil }
+      return row * perRow + col
+    }
+  }
+
+  static func geometry(_ r: Rect, _ input: FrameInput, _ state: UIState) -> Geometry? {
+    let inner = r.inset(1)
+    guard inner.height >= 2, inner.width >= 20 else { return nil }
+    let footer = inner.height >= 4 ? 2 : 1
+    let rows = inner.height - footer
+    let labelWidth = inner.width >= 60 ? 19 : 0
+    let perRow = inner.width - labelWidth
+    let cells = perRow * rows
+    let zoom = state.zoom[.addressSpace, default: 0]
+    let axis = AddressAxis(
+      runs: input.runs, window: window(input, selection: input.selectedAddress(state), zoom: zoom, cells: cells),
+      cells: cells, compressedWidth: perRow >= 40 ? 12 : 8, rowWidth: perRow)
+    return Geometry(inner: inner, labelWidth: labelWidth, perRow: perRow, rows: rows, footer: footer, axis: axis)
+  }
+
+  /// The start of the run drawn at a screen position (its whole run, not the clipped part).
+  static func runStart(atX x: Int, y: Int, _ r: Rect, _ input: FrameInput, _ state: UIState) -> UInt64? {
+    guard let g = geometry(r, input, state), let c = g.cell(x: x, y: y), let i = g.axis.placedIndex(atCell: c) else {
+      return nil
+    }
+    return input.runs[g.axis.placed[i].index].span.start
+  }
+
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     let zoom = state.zoom[.addressSpace, default: 0]
     b.border(
       r, title: "vmalloc address space  h/l area  z/Z zoom \(zoom)  ⏎ inspect",
       style: focused ? theme.focusedBorder : theme.border)
-    let inner = r.inset(1)
-    guard inner.height >= 2, inner.width >= 20 else { return }
+    guard let g = geometry(r, input, state) else { return }
     let machine = input.machine
-    // Rows of the strip; the last two lines say what is selected and how to read it.
-    let footer = inner.height >= 4 ? 2 : 1
-    let rows = inner.height - footer
-    let selection = input.selectedAddress(state)
-    let labelWidth = inner.width >= 60 ? 19 : 0
-    let perRow = inner.width - labelWidth
+    let (inner, labelWidth, perRow, rows, footer, axis) = (g.inner, g.labelWidth, g.perRow, g.rows, g.footer, g.axis)
     let cells = perRow * rows
-    let axis = AddressAxis(
-      runs: input.runs, window: window(input, selection: selection, zoom: zoom, cells: cells), cells: cells,
-      compressedWidth: perRow >= 40 ? 12 : 8)
+    if !input.runs.contains(where: { $0.state != .free }) {
+      // Nothing in use: one free area over everything, which no scale can draw usefully.
+      let all = input.runs.first.map { Units.span(Span($0.span.start, input.runs.last!.span.end)) } ?? ""
+      b.put(inner.x, inner.y, "No areas in use: the whole range \(all) is one free area.", theme.label, clip: inner)
+      drawFooter(&b, inner, input, state, theme, axis: axis, footer: footer)
+      return
+    }
     // Each cell shows the strongest run touching it: busy, lazy, pooled, free; the highlight and the
     // selection cover whole runs.
     func rank(_ s: AreaView.State) -> Int {

@@ -28,6 +28,18 @@ enum BuddyPanel {
     return r.operation == .free ? r.resultOrder ?? r.order : r.order
   }
 
+  /// The order drawn at a position inside the panel (row and column from its inner top-left).
+  static func order(atRow row: Int, column: Int, _ r: Rect) -> Int? {
+    let inner = r.inset(1)
+    guard row >= 0, row < inner.height - 1, column >= 0, column < inner.width else { return nil }
+    if inner.height - 2 >= BuddyConstants.orders {
+      return row >= 1 && row <= BuddyConstants.orders ? row - 1 : nil
+    }
+    let rows = (BuddyConstants.orders + 1) / 2
+    let order = (column >= inner.width / 2 ? rows : 0) + row
+    return row < rows && order < BuddyConstants.orders ? order : nil
+  }
+
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     let zones = input.machine.memory.zones
     guard !zones.isEmpty else { return }

@@ -47,6 +47,16 @@ enum DirectMapPanel {
     return per
   }
 
+  /// The 2 MiB cell (0-511, the first of its group) drawn at a position inside the panel.
+  static func cell(atRow row: Int, column: Int, _ r: Rect) -> Int? {
+    let inner = r.inset(1)
+    let rows = inner.height - 3
+    guard rows > 0, row >= 2, row < 2 + rows, column >= 0, column < inner.width else { return nil }
+    let per = group(cells: inner.width * rows)
+    let i = (row - 2) * inner.width + column
+    return i < 512 / per ? i * per : nil
+  }
+
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     let dm = input.machine.directMap
     b.border(

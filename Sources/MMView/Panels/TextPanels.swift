@@ -5,12 +5,17 @@ import MMTrace
 enum TextPanels {
   /// The operations around the current step (▶), scrolled by the cursor (its line marked ▸;
   /// Enter goes there). Only the visible lines are printed.
+  /// The first step the log shows and the step under its cursor.
+  static func logWindow(_ inner: Rect, _ input: FrameInput, _ state: UIState) -> (first: Int, target: Int) {
+    let target = min(max(input.step + state.cursor[.log, default: 0], 1), max(input.total, 1))
+    return (max(1, min(target - inner.height / 2, input.total - inner.height + 1)), target)
+  }
+
   static func log(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     b.border(r, title: "event log  j/k scroll ⏎ go", style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard !inner.isEmpty, input.total > 0 else { return }
-    let target = min(max(input.step + state.cursor[.log, default: 0], 1), input.total)
-    let first = max(1, min(target - inner.height / 2, input.total - inner.height + 1))
+    let (first, target) = logWindow(inner, input, state)
     for row in 0..<inner.height {
       let step = first + row
       guard step <= input.total else { break }

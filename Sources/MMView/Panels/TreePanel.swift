@@ -124,6 +124,51 @@ enum TreePanel {
     }
   }
 
+  /// The tree's lines, the first one shown (the focus kept in the middle) and the focus.
+  static func visibleTree(_ tree: AreaTree, _ inner: Rect, _ input: FrameInput, _ state: UIState) -> (
+    lines: [Line], offset: Int, focus: NodeID?
+  ) {
+    let focus = focus(tree, selection: state.selection, report: input.report)
+    let zoom = state.zoom[.tree, default: 0]
+    let all = lines(tree, focus: focus, top: 2 + zoom, below: 2 + zoom)
+    let focusLine = all.firstIndex { $0.id == focus && { if case .node = $0.content { true } else { false } }($0) } ?? 0
+    return (all, max(0, min(focusLine - inner.height / 2, all.count - inner.height)), focus)
+  }
+
+  /// The list's areas and the first one shown (the selection kept in the middle).
+  static func visibleList(_ inner: Rect, _ input: FrameInput, _ state: UIState) -> (
+    areas: [AreaRun], offset: Int, selected: Int?
+  ) {
+    // The runs already hold every area in address order.
+    let wanted: AreaView.State = state.treeView == .busy ? .busy : state.treeView == .lazy ? .lazy : .free
+    let areas = input.runs.filter { $0.state == wanted }
+    var selected: Int? = nil
+    if let t = state.selection ?? input.report?.kva?.area?.start {
+      var lo = 0
+      var hi = areas.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if areas[mid].span.start <= t { lo = mid + 1 } else { hi = mid }
+      }
+      if lo > 0 && areas[lo - 1].span.contains(t) { selected = lo - 1 }
+    }
+    let offset = max(0, min((selected ?? 0) - inner.height / 2, areas.count - inner.height))
+    return (areas, offset, selected)
+  }
+
+  /// The address a click on row `row` of the panel's inside selects: a node's start (a closed
+  /// subtree's root, which opens it), or a listed area's.
+  static func selection(atRow row: Int, _ r: Rect, _ input: FrameInput, _ state: UIState) -> UInt64? {
+    let inner = r.inset(1)
+    guard row >= 0, row < inner.height else { return nil }
+    if state.treeView == .free, let tree = input.machine.kva.current?.free {
+      let (lines, offset, _) = visibleTree(tree, inner, input, state)
+      return offset + row < lines.count ? tree[lines[offset + row].id].start : nil
+    }
+    let (areas, offset, _) = visibleList(inner, input, state)
+    return offset + row < areas.count ? areas[offset + row].span.start : nil
+  }
+
   static func drawTree(
     _ b: inout Buffer, _ inner: Rect, _ tree: AreaTree, _ input: FrameInput, _ state: UIState, _ theme: Theme,
     focused: Bool
@@ -132,15 +177,11 @@ enum TreePanel {
     var path: [UInt64: [SearchDecision]] = [:]
     for step in report?.search ?? [] { path[step.area.start, default: []].append(step.decision) }
     let changed = Set((report?.maxChanges ?? []).map(\.area.start))
-    let focus = focus(tree, selection: state.selection, report: input.report)
-    let zoom = state.zoom[.tree, default: 0]
-    let all = lines(tree, focus: focus, top: 2 + zoom, below: 2 + zoom)
+    let (all, offset, focus) = visibleTree(tree, inner, input, state)
     guard !all.isEmpty else {
       b.put(inner.x, inner.y, "(no free areas)", theme.label, clip: inner)
       return
     }
-    let focusLine = all.firstIndex { $0.id == focus && { if case .node = $0.content { true } else { false } }($0) } ?? 0
-    let offset = max(0, min(focusLine - inner.height / 2, all.count - inner.height))
     for (row, line) in all.dropFirst(offset).prefix(inner.height).enumerated() {
       let y = inner.y + row
       var x = inner.x + indent(line.depth)
@@ -167,7 +208,9 @@ enum TreePanel {
         }
         b.put(x, y, n.color == .red ? "R" : "B", colourStyle, clip: inner)
         x += 2
-        let text = "\(Units.span(Span(n.start, n.end))) \(Units.size(n.size)) max \(Units.size(n.subtreeMax))\(star)"
+        // A narrow panel drops the end address: start and size say the same.
+        let range = inner.width >= 56 ? Units.span(Span(n.start, n.end)) : n.start.hex
+        let text = "\(range) \(Units.size(n.size)) max \(Units.size(n.subtreeMax))\(star)"
         b.put(x, y, text, textStyle, clip: inner)
         x += text.count + 1
         if !marks.isEmpty { b.put(x, y, marks, theme.highlight, clip: inner) }
@@ -181,26 +224,11 @@ enum TreePanel {
     _ b: inout Buffer, _ inner: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool
   ) {
     let kva = input.machine.kva
-    // The runs already hold every area in address order.
-    let wanted: AreaView.State = state.treeView == .busy ? .busy : state.treeView == .lazy ? .lazy : .free
-    let areas = input.runs.filter { $0.state == wanted }
+    let (areas, offset, selected) = visibleList(inner, input, state)
     guard !areas.isEmpty else {
       b.put(inner.x, inner.y, "(none)", theme.label, clip: inner)
       return
     }
-    let target = state.selection ?? input.report?.kva?.area?.start
-    var selected: Int? = nil
-    if let t = target {
-      var lo = 0
-      var hi = areas.count
-      while lo < hi {
-        let mid = (lo + hi) / 2
-        if areas[mid].span.start <= t { lo = mid + 1 } else { hi = mid }
-      }
-      if lo > 0 && areas[lo - 1].span.contains(t) { selected = lo - 1 }
-    }
-    let center = selected ?? 0
-    let offset = max(0, min(center - inner.height / 2, areas.count - inner.height))
     for row in 0..<min(inner.height, areas.count - offset) {
       let i = offset + row
       let a = areas[i]

@@ -11,7 +11,8 @@ struct ViewCommand: ParsableCommand {
     abstract: "The terminal view (the default command): a trace, a scenario, or the built-in tour.",
     discussion: """
       Keys: Space play/pause, → n step, ← p step back, g go to, / search, m mark, [ ] bookmarks, + - speed,
-      Tab focus, M maximize, h j k l cursor, z Z zoom, t tree view, ? help, q quit.
+      Tab focus, M maximize, h j k l cursor (select areas, nodes, orders, cells), Enter inspect, z Z zoom,
+      t tree view, f follow the last operation, ? help, q quit. Mouse clicks select.
 
       Examples:
         mmscope                               the built-in tour
@@ -40,7 +41,7 @@ struct ViewCommand: ParsableCommand {
       }
       source = (file as NSString).lastPathComponent
     } else {
-      let name = scenario ?? "teach-fits"
+      let name = scenario ?? "tour"
       script = try MachineOptions.scenario(named: name).script(machine.scenarioOptions)
       source = scenario == nil ? "tour" : "scenario \(name)"
     }
@@ -78,15 +79,9 @@ struct ViewLoop {
         switch key {
         case .resize: break
         case .mouse(let x, let y):
-          let layout = Layout.compute(
-            width: session.width, height: session.height, maximized: state.maximized ? state.focus : nil)
-          if let hit = layout.panels.first(where: {
-            $0.value.x <= x && x < $0.value.maxX && $0.value.y <= y && y < $0.value.maxY
-          }) {
-            state.focus = hit.key
-          }
+          Mouse.click(&state, x: x, y: y, input: input, width: session.width, height: session.height)
         default:
-          state.handle(key, timeline: &timeline)
+          state.handle(key, timeline: &timeline, input: input)
         }
         dirty = true
       }
