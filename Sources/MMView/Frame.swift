@@ -22,9 +22,9 @@ public enum Frame {
       case .buddy: BuddyPanel.draw(&b, rect, input, state, theme, focused: focused)
       case .directMap: DirectMapPanel.draw(&b, rect, input, state, theme, focused: focused)
       case .log: TextPanels.log(&b, rect, input, state, theme, focused: focused)
+      case .explain: TextPanels.explain(&b, rect, input, state, theme, focused: focused)
       }
     }
-    if let e = layout.explain { TextPanels.explain(&b, e, input, theme) }
     TextPanels.status(&b, layout.status, input, state, theme)
     if state.inspecting && !state.showHelp { inspector(&b, input, state, theme) }
     if state.showHelp { help(&b, theme) }

@@ -41,7 +41,7 @@ enum Inspector {
     switch state.focus {
     case .buddy: return buddyDetails(input, state)
     case .directMap: return directMapDetails(input, state)
-    case .addressSpace, .tree, .log: return areaDetails(input, state)
+    case .addressSpace, .tree, .log, .explain: return areaDetails(input, state)
     }
   }
 

@@ -1,7 +1,6 @@
 /// Where each part of the frame goes at a given size: plain rectangle arithmetic.
 public struct Layout: Sendable, Equatable {
   public var panels: [PanelID: Rect] = [:]
-  public var explain: Rect?
   public var status: Rect
   /// Set when the terminal is below the minimum: only a message is drawn.
   public var tooSmall: Bool
@@ -29,7 +28,7 @@ public struct Layout: Sendable, Equatable {
       let (left, right) = rest.splitColumns(width * 11 / 20)
       let (explain, tree) = left.splitRows(-max(9, rest.height * 2 / 5))
       l.panels[.tree] = tree
-      l.explain = explain
+      l.panels[.explain] = explain
       let (buddy, r2) = right.splitRows(15)
       let (log, dmap) = r2.splitRows(-max(6, r2.height / 3))
       l.panels[.buddy] = buddy
@@ -37,16 +36,16 @@ public struct Layout: Sendable, Equatable {
       l.panels[.log] = log
     } else if width >= 70 && height >= 20 {
       let (left, right) = rest.splitColumns(width / 2)
-      let (explain, tree) = left.splitRows(-(left.height * 2 / 5))
+      let (explain, tree) = left.splitRows(-(left.height / 2))
       l.panels[.tree] = tree
-      l.explain = explain
+      l.panels[.explain] = explain
       let (buddy, dmap) = right.splitRows(right.height / 2 + 1)
       l.panels[.buddy] = buddy
       l.panels[.directMap] = dmap
     } else {
       let (left, right) = rest.splitColumns(width / 2)
       l.panels[.tree] = left
-      l.explain = right
+      l.panels[.explain] = right
     }
     return l
   }

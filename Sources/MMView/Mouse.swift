@@ -22,6 +22,8 @@ public enum Mouse {
       if let o = BuddyPanel.order(atRow: row, column: column, r) { state.column[.buddy] = o }
     case .directMap:
       if let c = DirectMapPanel.cell(atRow: row, column: column, r) { state.column[.directMap] = c }
+    case .explain:
+      break
     case .log:
       let inner = r.inset(1)
       guard row >= 0, row < inner.height else { return }

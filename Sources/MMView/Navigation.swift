@@ -8,7 +8,8 @@ import MMCore
 ///   l the first child; in the busy and lazy lists k/j and h/l move one area;
 /// - buddy: k/j the zone, h/l the order;
 /// - direct map: k/j the gigabyte, h/l the cell inside it;
-/// - event log: k/j scroll (Enter goes to the step under the cursor).
+/// - event log: k/j scroll (Enter goes to the step under the cursor);
+/// - what happened: k/j scroll a long explanation.
 enum Navigation {
   enum Direction { case left, right, up, down }
 
@@ -44,6 +45,8 @@ enum Navigation {
       }
     case .log:
       s.cursor[.log, default: 0] += (d == .up || d == .left) ? -1 : 1
+    case .explain:
+      s.cursor[.explain] = max(0, s.cursor[.explain, default: 0] + ((d == .up || d == .left) ? -1 : 1))
     }
   }
 

@@ -5,6 +5,7 @@ import MMTrace
 public enum PanelID: String, Sendable, CaseIterable {
   case addressSpace = "address space"
   case tree = "free-area tree"
+  case explain = "what happened"
   case buddy = "buddy free lists"
   case directMap = "direct map"
   case log = "event log"
@@ -57,6 +58,8 @@ public struct UIState: Sendable, Equatable {
   /// Runs one command against the timeline (which it may move in time). `input` is the frame on
   /// screen: the cursor keys move through what it shows.
   public mutating func apply(_ command: CommandID, timeline: inout Timeline, input: FrameInput? = nil) {
+    let before = step
+    defer { if step != before { cursor[.explain] = nil } }
     message = nil
     let total = timeline.stepCount
     switch command {
@@ -196,6 +199,7 @@ public struct UIState: Sendable, Equatable {
   public mutating func tick(seconds: Double, timeline: Timeline) {
     guard playing else { return }
     step = min(step + max(1, Int(speed * seconds)), timeline.stepCount)
+    cursor[.explain] = nil
     if step >= timeline.stepCount { playing = false }
   }
 }

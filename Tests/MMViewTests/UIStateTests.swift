@@ -68,9 +68,9 @@ import Testing
   @Test func panelsSpeedHelpQuit() {
     var t = timeline()
     var s = UIState()
-    press([.tab, .tab], &s, &t)
+    press([.tab, .tab, .tab], &s, &t)
     #expect(s.focus == .buddy)
-    press([.backTab], &s, &t)
+    press([.backTab, .backTab], &s, &t)
     #expect(s.focus == .tree)
     press([.char("t"), .char("t")], &s, &t)
     #expect(s.treeView == .lazy)
@@ -182,6 +182,19 @@ import Testing
     #expect(s.cursor[.log] == -3 && s.step == 5)
     pressSeeing([.enter], &s, &t)  // Enter on the log goes to the step under its cursor
     #expect(s.step == 2 && s.cursor[.log] == nil && !s.inspecting)
+  }
+
+  @Test func explainScrollsAndResetsOnAStep() {
+    var t = timeline()
+    var s = UIState()
+    s.step = 11
+    s.focus = .explain
+    pressSeeing([.char("j"), .char("j"), .char("j"), .char("k")], &s, &t)
+    #expect(s.cursor[.explain] == 2)
+    pressSeeing([.char("k"), .char("k"), .char("k")], &s, &t)
+    #expect(s.cursor[.explain] == 0)  // not above the top
+    pressSeeing([.char("j"), .char("n")], &s, &t)
+    #expect(s.step == 12 && s.cursor[.explain] == nil)  // a new step starts at its top
   }
 
   @Test func inspectorOpensAndCloses() {

@@ -27,8 +27,12 @@ enum TextPanels {
     }
   }
 
-  static func explain(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ theme: Theme) {
-    b.border(r, title: "what happened", style: theme.border)
+  /// What the step did, in words, and the tour's text; scrolled with j/k when focused, with a
+  /// last line saying there is more.
+  static func explain(
+    _ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool
+  ) {
+    b.border(r, title: "what happened", style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard !inner.isEmpty else { return }
     var explained: [(String, Style)] = []
@@ -47,7 +51,12 @@ enum TextPanels {
     let lines =
       input.narrationIsNew
       ? narration + [("", .plain)] + explained : explained + (narration.isEmpty ? [] : [("", .plain)] + narration)
-    for (i, (text, style)) in lines.prefix(inner.height).enumerated() {
+    let offset = min(state.cursor[.explain, default: 0], max(0, lines.count - inner.height))
+    var shown = Array(lines.dropFirst(offset).prefix(inner.height))
+    if offset + inner.height < lines.count, !shown.isEmpty {
+      shown[shown.count - 1] = ("… more: Tab here, then j/k", theme.label)
+    }
+    for (i, (text, style)) in shown.enumerated() {
       b.put(inner.x, inner.y + i, text, style, clip: inner)
     }
   }
