@@ -80,7 +80,7 @@ enum Inspector {
     case .busy:
       if let b = m.backing[run.span.start] {
         out.append(
-          "pages      \(b.pageCount) \(b.order == 0 ? "4 KiB pages" : "pages in \(b.pfns.count) 2 MiB blocks")"
+          "pages      \(Units.pages(UInt64(b.pageCount)))\(b.order == 0 ? "" : " in \(b.pfns.count) 2 MiB blocks")"
             + (hasGuard(run, b) ? ", then a guard page" : ""))
         let shown = b.pfns.prefix(8).map(\.hex).joined(separator: " ")
         out.append("pfns       \(shown)\(b.pfns.count > 8 ? " … (\(b.pfns.count) blocks)" : "")")

@@ -206,10 +206,28 @@ import Testing
     let (title, lines) = Inspector.details(input(&t, s), s)
     #expect(title == "inspect: busy area")
     #expect(lines.contains("range      [0x110000, 0x112000)"))
-    #expect(lines.contains { $0.hasPrefix("pages      1 4 KiB pages, then a guard page") })
+    #expect(lines.contains("pages      1 page, then a guard page"))
     pressSeeing([.escape], &s, &t)
     #expect(!s.inspecting)
     pressSeeing([.enter, .enter], &s, &t)
     #expect(!s.inspecting)
+  }
+
+  @Test func scriptedInputRunsCommandsByName() throws {
+    var t = timeline()
+    var s = UIState()
+    s.step = 10
+    let commands = try ScriptedInput.parse("step, cursor-left cursor-left  inspect")
+    #expect(commands == [.stepForward, .cursorLeft, .cursorLeft, .inspect])
+    let input = ScriptedInput.run(commands, state: &s, timeline: &t, source: "test")
+    // Step 11 placed g; the first h selects it, the second the free run before it.
+    #expect(input.step == 11 && s.selection == 0x10b000 && s.inspecting)
+    #expect(throws: ScriptedInput.ParseError.self) { try ScriptedInput.parse("step jump") }
+    do {
+      _ = try ScriptedInput.parse("step jump")
+    } catch {
+      #expect(
+        error.word == 2 && error.description.hasPrefix("word 2: 'jump' is not a command; expected one of: play-pause"))
+    }
   }
 }

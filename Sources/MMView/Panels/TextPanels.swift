@@ -73,7 +73,8 @@ enum TextPanels {
     var text =
       " step \(input.step)/\(input.total)  \(mode)  \(input.source)  \(k.policy.rawValue), \(k.cpus) CPU(s)  [\(state.focus.rawValue)]"
     if let m = state.message { text += "  — " + m }
-    let hint = "? help  q quit "
+    // The hint comes from the command table, so a rebinding shows here too.
+    let hint = "\(CommandTable.spec(.help).keys[0]) help  \(CommandTable.spec(.quit).keys[0]) quit "
     let room = r.width - hint.count - 1
     b.put(r.x, r.y, text, style, clip: Rect(x: r.x, y: r.y, width: max(0, room), height: 1))
     if room > 20 { b.put(r.maxX - hint.count, r.y, hint, style, clip: r) }
