@@ -51,8 +51,19 @@ public struct FrameInput: Sendable {
     lazyCount = lazy
   }
 
-  /// The selected address: the user's, else the last operation's area.
-  func selectedAddress(_ state: UIState) -> UInt64? { state.selection ?? report?.kva?.area?.start }
+  /// The selected address: the user's, else the area the last operation worked on.
+  func selectedAddress(_ state: UIState) -> UInt64? { state.selection ?? touchedArea }
+
+  /// The area the last operation allocated or freed, or the busy area it named (set_memory on an
+  /// area changes its pages, so those are what the other panels should show).
+  var touchedArea: UInt64? {
+    if let a = report?.kva?.area { return a.start }
+    guard case .setMemory(_, let ref, _) = report?.operation else { return nil }
+    switch ref {
+    case .name(let n): return machine.names[n]
+    case .address(let a): return machine.kva.busyArea(containing: a)?.start
+    }
+  }
 
   /// The run holding the selected address.
   func selectedRun(_ state: UIState) -> AreaRun? {

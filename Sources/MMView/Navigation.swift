@@ -19,7 +19,7 @@ enum Navigation {
       guard let input else { return }
       let runs = AreaRuns.of(input.machine)
       let delta = d == .left ? -1 : d == .right ? 1 : d == .up ? -10 : 10
-      s.selection = AreaRuns.move(from: s.selection, by: delta, fallback: input.report?.kva?.area?.start, in: runs)
+      s.selection = AreaRuns.move(from: s.selection, by: delta, fallback: input.touchedArea, in: runs)
     case .tree:
       guard let input else { return }
       moveInTree(&s, d, input)

@@ -143,7 +143,7 @@ enum TreePanel {
     let wanted: AreaView.State = state.treeView == .busy ? .busy : state.treeView == .lazy ? .lazy : .free
     let areas = input.runs.filter { $0.state == wanted }
     var selected: Int? = nil
-    if let t = state.selection ?? input.report?.kva?.area?.start {
+    if let t = input.selectedAddress(state) {
       var lo = 0
       var hi = areas.count
       while lo < hi {
