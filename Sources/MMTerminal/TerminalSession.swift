@@ -72,7 +72,25 @@ public final class TerminalSession {
         raise(s)
       }
     }
+    // Crashes (a Swift runtime trap is SIGILL or SIGTRAP): restore the terminal, then hand the signal
+    // to whoever handled it before (Swift's backtracer, or the default), so the report still comes.
+    for sig in crashSignals {
+      var action = SignalAction()
+      action.__sigaction_handler.sa_handler = { s in
+        TerminalSession.restore()
+        sigaction(s, &TerminalSession.previousActions[Int(s)], nil)
+        // Returning re-runs the faulting instruction under the previous handler; raised signals
+        // (abort) are delivered again once this handler returns.
+        if s == SIGABRT || s == SIGTRAP { raise(s) }
+      }
+      sigemptyset(&action.sa_mask)
+      sigaction(sig, &action, &previousActions[Int(sig)])
+    }
   }
+
+  static let crashSignals = [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT]
+  /// What handled each crash signal before the view (indexed by signal number).
+  nonisolated(unsafe) static var previousActions = [SignalAction](repeating: SignalAction(), count: 65)
 
   func pair(for style: Style) -> Int16 {
     guard color, style.fg != .default || style.bg != .default else { return 0 }
@@ -175,3 +193,6 @@ public final class TerminalSession {
     }
   }
 }
+
+/// The C `struct sigaction` (in Swift its name is shadowed by the function of the same name).
+typealias SignalAction = sigaction

@@ -185,6 +185,16 @@ import Testing
     #expect(!after.contains("vmalloc address space"))
   }
 
+  /// A crash (a Swift runtime trap) still restores the terminal before the process dies.
+  @Test func crashRestoresTheTerminal() {
+    let s = Session("SWIFT_BACKTRACE=enable=no \(Self.binary) --scenario teach-fits --crash-after-first-frame")
+    defer { s.close() }
+    let after = s.wait(for: "the crash's exit") { $0.contains("EXITED:13") }
+    // Killed by SIGILL (132) or SIGTRAP (133), and the view is gone from the screen.
+    #expect(after.contains("EXITED:132") || after.contains("EXITED:133"))
+    #expect(!after.contains("vmalloc address space"))
+  }
+
   @Test func notATerminal() {
     let r = Self.run([Self.binary])
     #expect(r.status == 2)

@@ -29,6 +29,11 @@ struct ViewCommand: ParsableCommand {
 
   @OptionGroup var machine: MachineOptions
 
+  /// For the end-to-end tests: a fatal error once the first frame is drawn, to prove the terminal is
+  /// restored on a crash.
+  @Flag(name: .customLong("crash-after-first-frame"), help: .hidden)
+  var crashAfterFirstFrame = false
+
   func run() throws {
     let script: Script
     let source: String
@@ -53,7 +58,8 @@ struct ViewCommand: ParsableCommand {
       throw ExitCode(2)
     }
     defer { TerminalSession.restore() }
-    var loop = ViewLoop(session: session, timeline: Timeline(script: script), source: source)
+    var loop = ViewLoop(
+      session: session, timeline: Timeline(script: script), source: source, crashAfterFirstFrame: crashAfterFirstFrame)
     loop.run()
   }
 }
@@ -63,6 +69,7 @@ struct ViewLoop {
   let session: TerminalSession
   var timeline: Timeline
   let source: String
+  var crashAfterFirstFrame = false
 
   mutating func run() {
     var state = UIState()
@@ -74,6 +81,7 @@ struct ViewLoop {
         if input.step != state.step { input = FrameInput(timeline: &timeline, step: state.step, source: source) }
         session.draw(Frame.render(input, state, width: session.width, height: session.height, color: session.hasColor))
         dirty = false
+        if crashAfterFirstFrame { fatalError("crash requested by --crash-after-first-frame") }
       }
       if let key = session.readKey() {
         switch key {
