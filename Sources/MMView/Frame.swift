@@ -27,7 +27,7 @@ public enum Frame {
     }
     TextPanels.status(&b, layout.status, input, state, theme)
     if state.inspecting && !state.showHelp { inspector(&b, input, state, theme) }
-    if state.showHelp { help(&b, theme) }
+    if state.showHelp { help(&b, theme, scroll: state.helpScroll) }
     return b
   }
 
@@ -45,15 +45,20 @@ public enum Frame {
     for (i, l) in wrapped.prefix(h - 2).enumerated() { b.put(r.x + 2, r.y + 1 + i, l, .plain, clip: r.inset(1)) }
   }
 
-  /// The help overlay, generated from the command table, centred.
-  static func help(_ b: inout Buffer, _ theme: Theme) {
+  /// The help overlay, generated from the command table, centred; j/k scroll it when it does not fit.
+  static func help(_ b: inout Buffer, _ theme: Theme, scroll: Int) {
     let lines = CommandTable.helpLines
     let w = min(b.width - 2, (lines.map(\.count).max() ?? 20) + 4)
     let h = min(b.height - 2, lines.count + 2)
     guard w > 10, h > 3 else { return }
     let r = Rect(x: (b.width - w) / 2, y: (b.height - h) / 2, width: w, height: h)
+    let fits = lines.count <= h - 2
+    let first = fits ? 0 : min(max(scroll, 0), lines.count - (h - 2))
     b.fill(r)
-    b.border(r, title: "keys (any key closes)", style: theme.focusedBorder)
-    for (i, l) in lines.prefix(h - 2).enumerated() { b.put(r.x + 2, r.y + 1 + i, l, .plain, clip: r.inset(1)) }
+    b.border(
+      r, title: fits ? "keys (any key closes)" : "keys (j/k scroll, any other key closes)", style: theme.focusedBorder)
+    for (i, l) in lines.dropFirst(first).prefix(h - 2).enumerated() {
+      b.put(r.x + 2, r.y + 1 + i, l, .plain, clip: r.inset(1))
+    }
   }
 }

@@ -43,6 +43,8 @@ public struct UIState: Sendable, Equatable {
   public var zoom: [PanelID: Int] = [:]
   public var treeView: TreeView = .free
   public var showHelp = false
+  /// Lines scrolled in the help overlay (j/k while it is open).
+  public var helpScroll = 0
   public var inspecting = false
   public var prompt: Prompt? = nil
   public var lastSearch: String? = nil
@@ -128,7 +130,9 @@ public struct UIState: Sendable, Equatable {
     case .treeView:
       let all = TreeView.allCases
       treeView = all[(all.firstIndex(of: treeView)! + 1) % all.count]
-    case .help: showHelp.toggle()
+    case .help:
+      showHelp.toggle()
+      helpScroll = 0
     case .quit: quit = true
     }
   }
@@ -152,6 +156,14 @@ public struct UIState: Sendable, Equatable {
         prompt = p
       default: break
       }
+      return
+    }
+    if showHelp && (key == .char("j") || key == .down) {
+      helpScroll = min(helpScroll + 1, CommandTable.helpLines.count - 1)
+      return
+    }
+    if showHelp && (key == .char("k") || key == .up) {
+      helpScroll = max(helpScroll - 1, 0)
       return
     }
     if showHelp && key != .char("?") && key != .char("q") {

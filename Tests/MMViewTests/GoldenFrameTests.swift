@@ -86,6 +86,11 @@ import Testing
     s.showHelp = true
     let b = frame("teach-fits", at: 0, 100, 40, state: s)
     #expect(b.text.contains("keys (any key closes)") && b.text.contains("one step forward"))
+    // At 80x24 the help does not fit: it scrolls, and says so.
+    s.helpScroll = 30
+    let scrolled = frame("teach-fits", at: 0, 80, 24, state: s)
+    #expect(scrolled.text.contains("keys (j/k scroll, any other key closes)"))
+    #expect(scrolled.text.contains("quit") && !scrolled.text.contains("play or pause"))
     let small = frame("teach-fits", at: 0, 30, 8)
     #expect(small.text.hasPrefix("mmscope needs at least 40x12"))
   }

@@ -80,6 +80,8 @@ import Testing
     #expect(s.speed == 8)
     press([.char("?")], &s, &t)
     #expect(s.showHelp)
+    press([.char("j"), .char("j"), .down, .char("k")], &s, &t)  // j/k scroll the help, not the panels
+    #expect(s.showHelp && s.helpScroll == 2)
     press([.char("n")], &s, &t)
     #expect(!s.showHelp && s.step == 0)  // any key closes the help first
     press([.char("M")], &s, &t)

@@ -112,7 +112,10 @@ enum AddressSpacePanel {
         ownerRank[c] = r
       }
     }
-    let lastArea = input.report?.kva?.area
+    // The last operation's area: the one it placed or freed, or the one it changed the pages of.
+    let lastArea =
+      input.report?.kva?.area
+      ?? input.touchedArea.flatMap { a in AreaRuns.index(of: a, in: input.runs).map { input.runs[$0].span } }
     // Only a selection the user made is marked; the default one is the highlighted last area.
     let selected = state.selection.flatMap { axis.placedIndex(ofAddress: $0) }
     func position(_ c: Int) -> (Int, Int) { (inner.x + labelWidth + c % perRow, inner.y + c / perRow) }
