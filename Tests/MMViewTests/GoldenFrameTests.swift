@@ -12,10 +12,11 @@ import Testing
     .appendingPathComponent("Fixtures/golden")
   static let update = ProcessInfo.processInfo.environment["MMSCOPE_UPDATE_GOLDEN"] == "1"
 
-  func frame(_ scenario: String, at step: Int, _ w: Int, _ h: Int, state: UIState = UIState(), color: Bool = true)
-    -> Buffer
-  {
-    var t = Timeline(script: ScenarioLibrary.named(scenario)!.script())
+  func frame(
+    _ scenario: String, at step: Int, _ w: Int, _ h: Int, state: UIState = UIState(), color: Bool = true,
+    options: ScenarioOptions = ScenarioOptions()
+  ) -> Buffer {
+    var t = Timeline(script: ScenarioLibrary.named(scenario)!.script(options))
     let input = FrameInput(timeline: &t, step: step, source: "scenario \(scenario)")
     var s = state
     s.step = step
@@ -65,6 +66,14 @@ import Testing
   @Test(arguments: [(1, 120, 40), (11, 120, 40), (3, 80, 24), (15, 80, 24)])
   func tour(step: Int, width: Int, height: Int) throws {
     try check(frame("tour", at: step, width, height), "tour-\(step)-\(width)x\(height)")
+  }
+
+  /// The pre-5.2 allocator has no free tree: the panel lists the holes under its cache, at 100x30.
+  @Test func legacyAllocatorHoles() throws {
+    let b = frame("teach-fits", at: 11, 100, 30, options: ScenarioOptions(policy: .legacy))
+    try check(b, "teach-fits-legacy-11-100x30")
+    #expect(b.text.contains("free_vmap_cache: after the area at 0x110000"))
+    #expect(b.text.contains("[0x106000, 0x107000) 4 KiB free"))
   }
 
   @Test func buddyClassroomTailInsertion() throws {

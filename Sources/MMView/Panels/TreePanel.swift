@@ -119,6 +119,13 @@ enum TreePanel {
     guard !inner.isEmpty else { return }
     if state.treeView == .free, let current = kva.current {
       drawTree(&b, inner, current.free, input, state, theme, focused: focused)
+    } else if state.treeView == .free, let legacy = kva.legacy, inner.height > 2 {
+      // The old allocator's only memory of where to look next: its cache and the hole it skipped.
+      let cache = legacy.freeCacheStart.map { "after the area at \($0.hex)" } ?? "none (walk from the start)"
+      b.put(
+        inner.x, inner.y, "free_vmap_cache: \(cache); cached_hole_size \(Units.size(legacy.cachedHoleSize))",
+        theme.label, clip: inner)
+      drawList(&b, listRect(inner, input, state), input, state, theme, focused: focused)
     } else {
       drawList(&b, inner, input, state, theme, focused: focused)
     }
@@ -133,6 +140,12 @@ enum TreePanel {
     let all = lines(tree, focus: focus, top: 2 + zoom, below: 2 + zoom)
     let focusLine = all.firstIndex { $0.id == focus && { if case .node = $0.content { true } else { false } }($0) } ?? 0
     return (all, max(0, min(focusLine - inner.height / 2, all.count - inner.height)), focus)
+  }
+
+  /// Where the list goes: below the cache line in the legacy allocator's hole list.
+  static func listRect(_ inner: Rect, _ input: FrameInput, _ state: UIState) -> Rect {
+    guard state.treeView == .free, input.machine.kva.legacy != nil, inner.height > 2 else { return inner }
+    return Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
   }
 
   /// The list's areas and the first one shown (the selection kept in the middle).
@@ -165,8 +178,10 @@ enum TreePanel {
       let (lines, offset, _) = visibleTree(tree, inner, input, state)
       return offset + row < lines.count ? tree[lines[offset + row].id].start : nil
     }
-    let (areas, offset, _) = visibleList(inner, input, state)
-    return offset + row < areas.count ? areas[offset + row].span.start : nil
+    let list = listRect(inner, input, state)
+    let listRow = row - (list.y - inner.y)
+    let (areas, offset, _) = visibleList(list, input, state)
+    return listRow >= 0 && offset + listRow < areas.count ? areas[offset + listRow].span.start : nil
   }
 
   static func drawTree(
@@ -233,9 +248,10 @@ enum TreePanel {
       let i = offset + row
       let a = areas[i]
       let owner = input.machine.owner(a.owner)
+      let who = a.state == .free ? "free" : owner.kind.rawValue + (owner.name.map { " \($0)" } ?? "")
       let text =
-        "\(Units.span(a.span)) \(Units.size(a.span.size)) \(owner.kind.rawValue)"
-        + (owner.name.map { " \($0)" } ?? "") + (kva.current != nil && a.state != .free ? "  node \(a.node)" : "")
+        "\(Units.span(a.span)) \(Units.size(a.span.size)) \(who)"
+        + (kva.current != nil && a.state != .free ? "  node \(a.node)" : "")
       var style: Style = a.span == input.report?.kva?.area ? theme.highlight : .plain
       if i == selected && state.selection != nil { style = focused ? style.reversed : style.underlined }
       b.put(inner.x, inner.y + row, text, style, clip: inner)
