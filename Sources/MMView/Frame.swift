@@ -31,6 +31,16 @@ public enum Frame {
     return b
   }
 
+  /// A frame with one centred message (while a long trace is prepared).
+  public static func message(_ text: String, width: Int, height: Int) -> Buffer {
+    var b = Buffer(width: width, height: height)
+    let lines = wrap(text, width: max(width - 4, 1))
+    for (i, l) in lines.enumerated() {
+      b.put(max(0, (width - l.count) / 2), height / 2 - lines.count / 2 + i, l, .plain)
+    }
+    return b
+  }
+
   /// The inspector overlay over the lower part of the screen, lines wrapped to fit.
   static func inspector(_ b: inout Buffer, _ input: FrameInput, _ state: UIState, _ theme: Theme) {
     let (title, lines) = Inspector.details(input, state)

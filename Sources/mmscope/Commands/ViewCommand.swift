@@ -58,8 +58,17 @@ struct ViewCommand: ParsableCommand {
       throw ExitCode(2)
     }
     defer { TerminalSession.restore() }
+    // Checkpoints for a long trace take a while: say how far along they are.
+    session.draw(
+      Frame.message("Preparing \(source): \(script.stepCount) steps…", width: session.width, height: session.height))
+    let timeline = Timeline(script: script) { done, total in
+      session.draw(
+        Frame.message(
+          "Preparing \(source): checkpoints for \(done * 100 / max(total, 1))% of \(total) steps…",
+          width: session.width, height: session.height))
+    }
     var loop = ViewLoop(
-      session: session, timeline: Timeline(script: script), source: source, crashAfterFirstFrame: crashAfterFirstFrame)
+      session: session, timeline: timeline, source: source, crashAfterFirstFrame: crashAfterFirstFrame)
     loop.run()
   }
 }
