@@ -34,6 +34,8 @@ public final class TerminalSession {
     cbreak()
     noecho()
     keypad(mm_stdscr(), true)
+    // Esc closes overlays and prompts: do not wait a second to tell it from an escape sequence.
+    set_escdelay(25)
     curs_set(0)
     timeout(50)
     _ = mousemask(mm_button1_clicked(), nil)
@@ -164,8 +166,9 @@ public final class TerminalSession {
       case KEY_RIGHT: return .right
       case KEY_UP: return .up
       case KEY_DOWN: return .down
-      case KEY_HOME: return .home
-      case KEY_END: return .end
+      // vt220-style Home/End (ESC [1~ and ESC [4~) arrive as Find and Select under some terminfos.
+      case KEY_HOME, KEY_FIND: return .home
+      case KEY_END, KEY_SELECT: return .end
       case KEY_NPAGE: return .pageDown
       case KEY_PPAGE: return .pageUp
       case KEY_BTAB: return .backTab

@@ -30,6 +30,8 @@ public struct UIState: Sendable, Equatable {
   public var playing = false
   /// Steps per second while playing.
   public var speed = 4.0
+  /// Steps owed to play but not yet taken (a fraction of one).
+  var playCredit = 0.0
   public var focus: PanelID = .addressSpace
   public var maximized = false
   /// Per panel: the buddy zone, the direct map's gigabyte, the event log's scroll from the step.
@@ -68,6 +70,8 @@ public struct UIState: Sendable, Equatable {
     case .playPause:
       if !playing && step >= total { step = 0 }
       playing.toggle()
+      // Playing shows the next step at once, then keeps the pace.
+      if playing { playCredit = 1 }
     case .stepForward:
       playing = false
       step = min(step + 1, total)
@@ -208,9 +212,17 @@ public struct UIState: Sendable, Equatable {
   }
 
   /// Advances a playing timeline by the steps due after `seconds`; stops at the end.
+  /// Fractions of a step carry over, so the view loop's short ticks add up to the set speed.
   public mutating func tick(seconds: Double, timeline: Timeline) {
-    guard playing else { return }
-    step = min(step + max(1, Int(speed * seconds)), timeline.stepCount)
+    guard playing else {
+      playCredit = 0
+      return
+    }
+    playCredit += speed * seconds
+    let due = Int(playCredit)
+    guard due > 0 else { return }
+    playCredit -= Double(due)
+    step = min(step + due, timeline.stepCount)
     cursor[.explain] = nil
     if step >= timeline.stepCount { playing = false }
   }

@@ -73,7 +73,8 @@ import Testing
     init(_ command: String, width: Int = 120, height: Int = 40) {
       name = "mmscope-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
       // The shell ignores SIGINT so that Ctrl-C reaches only mmscope and the shell reports how it ended.
-      let shell = "trap '' INT; TERM=xterm-256color \(command); echo EXITED:$?; sleep 60"
+      // TERM names tmux's own terminal description, so keys like Home arrive as curses expects them.
+      let shell = "trap '' INT; TERM=tmux-256color \(command); echo EXITED:$?; sleep 60"
       _ = TerminalViewTests.run(
         ["tmux", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell], capture: false)
     }
@@ -145,6 +146,23 @@ import Testing
     // Killed by SIGINT (128 + 2) after restoring the terminal: the shell's line shows on a clean screen.
     let after = s.wait(for: "exit on Ctrl-C") { $0.contains("EXITED:130") }
     #expect(!after.contains("mmscope needs at least"))
+  }
+
+  /// Space plays at the chosen speed and stops at the end; Space again pauses.
+  @Test func playAndPause() {
+    let s = Session("\(Self.binary) --scenario teach-fits")
+    defer { s.close() }
+    s.wait(for: "first frame") { $0.contains("step 0/17") && $0.contains("❚❚ paused") }
+    s.send("+", "+", "+", "Space")  // 4 → 32 steps a second
+    s.wait(for: "playing to the end") { $0.contains("step 17/17") && $0.contains("❚❚ paused") }
+    s.send("Home", "-", "-", "-", "-", "-", "-", "Space")  // 32 → 0.5 steps a second
+    s.wait(for: "playing slowly") { $0.contains("▶ playing 0.5/s") }
+    s.send("Space")
+    let paused = s.wait(for: "paused again") { $0.contains("❚❚ paused") }
+    // Space showed step 1 at once; at half a step a second hardly more has passed.
+    #expect(paused.contains("step 1/17") || paused.contains("step 2/17"))
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
   }
 
   /// Selecting, inspecting and the tree's focus, by keys, on the real binary.

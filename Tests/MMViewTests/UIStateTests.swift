@@ -18,10 +18,10 @@ import Testing
     press([.space], &s, &t)
     #expect(s.playing)
     s.tick(seconds: 1, timeline: t)
-    #expect(s.step == 4 && s.playing)
+    #expect(s.step == 5 && s.playing)  // the first step at once, then 4 a second
     press([.left], &s, &t)
-    #expect(s.step == 3 && !s.playing)
-    press([.char("n"), .char("n")], &s, &t)
+    #expect(s.step == 4 && !s.playing)
+    press([.char("n")], &s, &t)
     #expect(s.step == 5)
     s.apply(.playPause, timeline: &t)
     s.tick(seconds: 100, timeline: t)
@@ -29,6 +29,24 @@ import Testing
     // Playing again from the end starts over.
     press([.space], &s, &t)
     #expect(s.step == 0 && s.playing)
+  }
+
+  /// The view loop ticks every 50 ms or so: at 1 step a second, twenty ticks make one step (plus the
+  /// one Space shows at once), not twenty.
+  @Test func playKeepsThePaceOverShortTicks() {
+    var t = timeline()
+    var s = UIState()
+    s.speed = 1
+    s.apply(.playPause, timeline: &t)
+    s.tick(seconds: 0.05, timeline: t)
+    #expect(s.step == 1)
+    for _ in 0..<18 { s.tick(seconds: 0.05, timeline: t) }
+    #expect(s.step == 1)
+    s.tick(seconds: 0.06, timeline: t)
+    #expect(s.step == 2)
+    s.speed = 0.5
+    for _ in 0..<40 { s.tick(seconds: 0.05, timeline: t) }
+    #expect(s.step == 3)
   }
 
   @Test func bookmarksAndMarks() {

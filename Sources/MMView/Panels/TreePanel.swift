@@ -109,7 +109,9 @@ enum TreePanel {
     switch state.treeView {
     case .free:
       title =
-        kva.current.map { "free-area tree (\($0.free.count) nodes, height \($0.free.height))" }
+        kva.current.map {
+          "free-area tree (\($0.free.count) node\($0.free.count == 1 ? "" : "s"), height \($0.free.height))"
+        }
         ?? "free holes (pre-5.2: no free tree)"
     case .busy: title = "busy areas (\(input.busyCount))"
     case .lazy: title = "lazy areas (\(input.lazyCount), \(kva.lazyPages) pages)"
