@@ -20,6 +20,8 @@ public struct FrameInput: Sendable {
   /// How many busy and lazy areas there are (counted once, for titles).
   public let busyCount: Int
   public let lazyCount: Int
+  /// The free tree's height (a walk of the whole tree: once per step, not per frame).
+  public let freeTreeHeight: Int
 
   /// Reads everything from a timeline at `step`.
   public init(timeline: inout Timeline, step: Int, source: String) {
@@ -49,6 +51,7 @@ public struct FrameInput: Sendable {
     }
     busyCount = busy
     lazyCount = lazy
+    freeTreeHeight = machine.kva.current?.free.height ?? 0
   }
 
   /// The selected address: the user's, else the area the last operation worked on.

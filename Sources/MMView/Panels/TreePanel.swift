@@ -110,7 +110,7 @@ enum TreePanel {
     case .free:
       title =
         kva.current.map {
-          "free-area tree (\($0.free.count) node\($0.free.count == 1 ? "" : "s"), height \($0.free.height))"
+          "free-area tree (\($0.free.count) node\($0.free.count == 1 ? "" : "s"), height \(input.freeTreeHeight))"
         }
         ?? "free holes (pre-5.2: no free tree)"
     case .busy: title = "busy areas (\(input.busyCount))"
