@@ -76,6 +76,17 @@ import Testing
     #expect(b.text.contains("[0x106000, 0x107000) 4 KiB free"))
   }
 
+  /// The direct map maximized: the gigabyte in view in 2 MiB cells, then every gigabyte on a row.
+  @Test func directMapMaximized() throws {
+    var s = UIState()
+    s.focus = .directMap
+    s.maximized = true
+    let b = frame("modules-rwx", at: 60, 120, 40, state: s)
+    try check(b, "modules-rwx-60-direct-map-120x40")
+    #expect(b.text.contains("every GiB, 16 MiB a cell:"))
+    #expect(b.text.contains("   4 ▒"))  // the split gigabyte, its first cells split to 4K
+  }
+
   @Test func buddyClassroomTailInsertion() throws {
     var s = UIState()
     s.focus = .buddy

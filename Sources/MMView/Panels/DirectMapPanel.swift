@@ -40,6 +40,12 @@ enum DirectMapPanel {
     input.report?.directMap.splits.first?.pfn ?? input.report?.directMap.collapses.first?.pfn
   }
 
+  /// The cell that stands for `count` 2 MiB blocks from `first`: a split one if any is split.
+  static func worst(_ cells: [DirectMap.Cell], _ first: Int, _ count: Int) -> DirectMap.Cell {
+    let group = cells[first..<min(first + count, cells.count)]
+    return group.first { if case .split = $0 { true } else { false } } ?? group.first!
+  }
+
   /// 2 MiB cells per drawn cell: a power of two so that groups line up with 4, 8, 16 MiB.
   static func group(cells: Int) -> Int {
     var per = 1
@@ -102,14 +108,33 @@ enum DirectMapPanel {
     }
     let selectedCell = state.column[.directMap].map { min(max($0, 0), 511) }
     for i in 0..<(512 / per) {
-      let groupCells = cells[(i * per)..<(i * per + per)]
-      let c = groupCells.first { if case .split = $0 { true } else { false } } ?? groupCells.first!
-      var (gl, st) = glyph(c, theme)
+      var (gl, st) = glyph(worst(cells, i * per, per), theme)
       if linkedCells.contains(i) { st = theme.linked }
       let start = base + UInt64(i * per) * 512
       if let t = touched, t >= start && t < start + UInt64(per) * 512 { st = theme.highlight }
       if let s = selectedCell, s / per == i { st = focused ? st.reversed : st.underlined }
       b[inner.x + i % inner.width, inner.y + 2 + i / inner.width] = Cell(gl, st)
+    }
+    // With rows to spare (a tall or maximized panel), every gigabyte on a row of its own.
+    let used = (512 / per + inner.width - 1) / inner.width
+    let spare = rows - used - 1
+    if spare >= 2 && dm.gigabytes >= 2 && inner.width > 12 {
+      let perRow = group(cells: inner.width - 5)
+      let y = inner.y + 2 + used + 1
+      b.put(
+        inner.x, y, "every GiB, \(Units.size(UInt64(perRow) * 2 << 20)) a cell:", theme.label, clip: inner)
+      for g in 0..<min(dm.gigabytes, spare - 1) {
+        let rowCells = dm.cells(gigabyte: g)
+        b.put(inner.x, y + 1 + g, String(g).leftPad(4), g == gi ? theme.focusedBorder : theme.label, clip: inner)
+        for i in 0..<(512 / perRow) {
+          var (gl, st) = glyph(worst(rowCells, i * perRow, perRow), theme)
+          let start = UInt64(g) * MapLevel.pud.pages + UInt64(i * perRow) * 512
+          let end = start + UInt64(perRow) * 512
+          if linked.contains(where: { $0.pfn >= start && $0.pfn < end }) { st = theme.linked }
+          if let t = touched, t >= start && t < end { st = theme.highlight }
+          b[inner.x + 5 + i, y + 1 + g] = Cell(gl, st)
+        }
+      }
     }
     let cellSize = Units.size(UInt64(per) * 2 << 20)
     let legend =
