@@ -21,7 +21,13 @@ public enum Mouse {
     case .buddy:
       if let o = BuddyPanel.order(atRow: row, column: column, r) { state.column[.buddy] = o }
     case .directMap:
-      if let c = DirectMapPanel.cell(atRow: row, column: column, r) { state.column[.directMap] = c }
+      if let c = DirectMapPanel.cell(atRow: row, column: column, r) {
+        state.column[.directMap] = c
+      } else if let g = DirectMapPanel.overviewGigabyte(
+        atRow: row, r, gigabytes: input.machine.directMap.gigabytes)
+      {
+        state.cursor[.directMap] = g
+      }
     case .explain:
       break
     case .log:

@@ -51,4 +51,18 @@ import Testing
     Mouse.click(&s, x: 5, y: 39, input: input, width: 120, height: 40)
     #expect(s == before)
   }
+
+  @Test func clickingAGigabyteRowShowsIt() throws {
+    var t = Timeline(script: ScenarioLibrary.named("modules-rwx")!.script())
+    let input = FrameInput(timeline: &t, step: 60, source: "test")
+    var s = UIState()
+    s.step = 60
+    s.focus = .directMap
+    s.maximized = true
+    let frame = Frame.render(input, s, width: 120, height: 40)
+    let row = try #require(find("   2 █", in: frame))
+    Mouse.click(&s, x: row.x + 8, y: row.y, input: input, width: 120, height: 40)
+    #expect(s.cursor[.directMap] == 2)
+    #expect(Frame.render(input, s, width: 120, height: 40).text.contains("GiB 2  splits"))
+  }
 }

@@ -40,6 +40,23 @@ enum DirectMapPanel {
     input.report?.directMap.splits.first?.pfn ?? input.report?.directMap.collapses.first?.pfn
   }
 
+  /// The row (from the panel's inside top) of the every-gigabyte overview's first gigabyte, when
+  /// there is room for it below the gigabyte in view (a label line before it, the legend after).
+  static func overviewTop(_ inner: Rect, gigabytes: Int) -> Int? {
+    let rows = inner.height - 3
+    guard rows > 0, inner.width > 12, gigabytes >= 2 else { return nil }
+    let per = group(cells: inner.width * rows)
+    let used = (512 / per + inner.width - 1) / inner.width
+    return rows - used - 1 >= 2 ? 2 + used + 2 : nil
+  }
+
+  /// The gigabyte whose overview row is drawn at `row` inside the panel.
+  static func overviewGigabyte(atRow row: Int, _ r: Rect, gigabytes: Int) -> Int? {
+    let inner = r.inset(1)
+    guard let top = overviewTop(inner, gigabytes: gigabytes), row >= top, row < inner.height - 1 else { return nil }
+    return row - top < gigabytes ? row - top : nil
+  }
+
   /// The cell that stands for `count` 2 MiB blocks from `first`: a split one if any is split.
   static func worst(_ cells: [DirectMap.Cell], _ first: Int, _ count: Int) -> DirectMap.Cell {
     let group = cells[first..<min(first + count, cells.count)]
@@ -116,14 +133,12 @@ enum DirectMapPanel {
       b[inner.x + i % inner.width, inner.y + 2 + i / inner.width] = Cell(gl, st)
     }
     // With rows to spare (a tall or maximized panel), every gigabyte on a row of its own.
-    let used = (512 / per + inner.width - 1) / inner.width
-    let spare = rows - used - 1
-    if spare >= 2 && dm.gigabytes >= 2 && inner.width > 12 {
+    if let top = overviewTop(inner, gigabytes: dm.gigabytes) {
       let perRow = group(cells: inner.width - 5)
-      let y = inner.y + 2 + used + 1
+      let y = inner.y + top - 1
       b.put(
         inner.x, y, "every GiB, \(Units.size(UInt64(perRow) * 2 << 20)) a cell:", theme.label, clip: inner)
-      for g in 0..<min(dm.gigabytes, spare - 1) {
+      for g in 0..<min(dm.gigabytes, inner.height - 1 - top) {
         let rowCells = dm.cells(gigabyte: g)
         b.put(inner.x, y + 1 + g, String(g).leftPad(4), g == gi ? theme.focusedBorder : theme.label, clip: inner)
         for i in 0..<(512 / perRow) {
