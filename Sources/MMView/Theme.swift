@@ -26,10 +26,11 @@ public struct Theme: Sendable {
   /// Free buddy blocks on the memory strip.
   public var free: Style { style(.green) }
 
-  /// Address-space cells.
-  public func glyph(_ state: AreaView.State) -> Unicode.Scalar {
+  /// Address-space cells. Areas nobody recorded (present before a trace began) get a glyph of their
+  /// own, so they stand out without colour too.
+  public func glyph(_ state: AreaView.State, kind: AreaKind = .vmalloc) -> Unicode.Scalar {
     switch state {
-    case .busy: "█"
+    case .busy: kind == .unknown ? "▚" : "█"
     case .lazy: "▒"
     case .pooled: "▓"
     case .free: "·"

@@ -148,7 +148,7 @@ enum AddressSpacePanel {
         continue
       }
       let kind = machine.owner(run.owner).kind
-      var glyph = theme.glyph(run.state)
+      var glyph = theme.glyph(run.state, kind: kind)
       var style = theme.style(run.state, kind: kind)
       if isGuard(c, p, run, axis, machine) {
         glyph = "┊"
@@ -200,9 +200,10 @@ enum AddressSpacePanel {
       [
         ("█vmalloc", theme.style(.busy, kind: .vmalloc)), ("█module", theme.style(.busy, kind: .module)),
         ("█stack", theme.style(.busy, kind: .stack)), ("█vmap/io", theme.style(.busy, kind: .vmap)),
-        ("█prog-pack", theme.style(.busy, kind: .progPack)), ("█unknown", theme.style(.busy, kind: .unknown)),
+        ("█prog-pack", theme.style(.busy, kind: .progPack)),
       ].filter { _ in theme.color } + [
-        (theme.color ? "" : "█busy", .plain), ("▒lazy", theme.style(.lazy, kind: .vmalloc)),
+        (theme.color ? "" : "█busy", .plain), ("▚unknown", theme.style(.busy, kind: .unknown)),
+        ("▒lazy", theme.style(.lazy, kind: .vmalloc)),
         ("▓pooled", theme.style(.pooled, kind: .vmalloc)), ("·free", theme.style(.free, kind: .vmalloc)),
         ("┊guard", .plain), ("┈compressed", theme.compressed),
       ]
