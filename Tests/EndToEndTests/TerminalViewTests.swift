@@ -75,8 +75,14 @@ import Testing
       // The shell ignores SIGINT so that Ctrl-C reaches only mmscope and the shell reports how it ended.
       // TERM names tmux's own terminal description, so keys like Home arrive as curses expects them.
       let shell = "trap '' INT; TERM=tmux-256color \(command); echo EXITED:$?; sleep 60"
-      _ = TerminalViewTests.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell], capture: false)
+      // The tmux server quits with its last session; a new session asked for while it shuts down can
+      // be lost, so check that it exists and ask again if not.
+      for _ in 0..<5 {
+        _ = TerminalViewTests.run(
+          ["tmux", "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", shell], capture: false)
+        if TerminalViewTests.run(["tmux", "has-session", "-t", name]).status == 0 { break }
+        usleep(200_000)
+      }
     }
 
     func send(_ keys: String...) { TerminalViewTests.tmux(["send-keys", "-t", name] + keys) }
@@ -136,10 +142,13 @@ import Testing
     let coloured = s.screen(colors: true)
     #expect(coloured.contains("\u{1b}["), "capture-pane -e shows colour escapes")
     Self.tmux(["resize-window", "-t", s.name, "-x", "80", "-y", "24"])
+    // Wait for the whole redraw (the capture can land in the middle of one): first line and status line.
     let small = s.wait(for: "a redraw at 80x24") { screen in
-      screen.split(separator: "\n").first.map { $0.count <= 80 && $0.hasPrefix("┌ vmalloc address space") } ?? false
+      let lines = screen.split(separator: "\n")
+      return (lines.first.map { $0.count <= 80 && $0.hasPrefix("┌ vmalloc address space") } ?? false)
+        && lines.contains { $0.hasPrefix(" step 17/17") && $0.count <= 80 }
     }
-    #expect(small.contains("step 17/17"))
+    #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 })
     Self.tmux(["resize-window", "-t", s.name, "-x", "30", "-y", "8"])
     s.wait(for: "the too-small message") { $0.contains("mmscope needs at least") }
     s.send("C-c")
