@@ -68,7 +68,7 @@ enum TextPanels {
       b.put(r.x, r.y, (p.kind == .goto ? " go to step or bookmark: " : " search: ") + p.text + "▏", style, clip: r)
       return
     }
-    let mode = state.playing ? "▶ playing \(state.speed.clean)/s" : "❚❚ paused"
+    let mode = (state.playing ? "▶ playing" : "❚❚ paused") + " \(state.speed.clean)/s"
     let k = input.machine.config.kva
     var text =
       " step \(input.step)/\(input.total)  \(mode)  \(input.source)  \(k.policy.rawValue), \(k.cpus) CPU(s)  [\(state.focus.rawValue)]"
