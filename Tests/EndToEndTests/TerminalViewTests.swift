@@ -86,6 +86,14 @@ import Testing
     }
 
     func send(_ keys: String...) { TerminalViewTests.tmux(["send-keys", "-t", name] + keys) }
+
+    /// A left click at a 0-based cell, as a terminal reports it in the X10 encoding tmux-256color
+    /// declares (kmous=\E[M): button press, then release, each coordinate plus 33.
+    func click(x: Int, y: Int) {
+      let at = String(UnicodeScalar(UInt8(33 + x))) + String(UnicodeScalar(UInt8(33 + y)))
+      TerminalViewTests.tmux(["send-keys", "-t", name, "-l", "\u{1b}[M " + at])
+      TerminalViewTests.tmux(["send-keys", "-t", name, "-l", "\u{1b}[M#" + at])
+    }
     func screen(colors: Bool = false) -> String {
       TerminalViewTests.tmux(["capture-pane", "-p", "-t", name] + (colors ? ["-e"] : []))
     }
@@ -193,6 +201,33 @@ import Testing
     // d's address focuses the free node below it (the root); j moves to the next node in pre-order.
     s.send("j")
     s.wait(for: "the tree's focus moved") { $0.contains("▸ [0x1, 0x100000) 1 MiB free") }
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
+  }
+
+  /// Clicks select what is under them: an address run, a tree node (which focuses the tree).
+  @Test func mouseClicksSelect() {
+    let s = Session("\(Self.binary) --scenario teach-fits")
+    defer { s.close() }
+    s.wait(for: "first frame") { $0.contains("step 0/17") }
+    s.send("g", "1", "1", "Enter")
+    s.wait(for: "step 11") { $0.contains("step 11/17") }
+    // Row 1 of the strip starts at column 20 with the compressed [0x1, 0x100000) run.
+    s.click(x: 25, y: 1)
+    s.wait(for: "the free run selected") { $0.contains("▸ [0x1, 0x100000) 1 MiB free") }
+    // The tree's line for [0x10b000, 0x110000), wherever it is drawn.
+    let screen = s.screen()
+    let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+    if let y = lines.firstIndex(where: { $0.contains("[0x10b000, 0x110000)") }),
+      let r = lines[y].range(of: "[0x10b000")
+    {
+      s.click(x: lines[y].distance(from: lines[y].startIndex, to: r.lowerBound), y: y)
+      s.wait(for: "the node selected, the tree focused") {
+        $0.contains("▸ [0x10b000, 0x110000) 20 KiB free") && $0.contains("[free-area tree]")
+      }
+    } else {
+      Issue.record("no tree line for [0x10b000, 0x110000):\n\(screen)")
+    }
     s.send("q")
     s.wait(for: "exit") { $0.contains("EXITED:0") }
   }
