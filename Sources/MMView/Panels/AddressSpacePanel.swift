@@ -150,7 +150,7 @@ enum AddressSpacePanel {
       let kind = machine.owner(run.owner).kind
       var glyph = theme.glyph(run.state, kind: kind)
       var style = theme.style(run.state, kind: kind)
-      if isGuard(c, p, run, axis, machine) {
+      if isGuard(c, p, run, whole: input.runs[p.index], axis, machine) {
         glyph = "┊"
         style = theme.style(.busy, kind: kind)
       }
@@ -169,14 +169,15 @@ enum AddressSpacePanel {
   }
 
   /// A busy area's last page is its guard page when its recorded pages stop one page short of its end.
+  /// `run` is the part in the window (cells are measured from it), `whole` the area itself.
   static func isGuard(
-    _ c: Int, _ p: AddressAxis.Placed, _ run: AreaRun, _ axis: AddressAxis, _ machine: Machine
+    _ c: Int, _ p: AddressAxis.Placed, _ run: AreaRun, whole: AreaRun, _ axis: AddressAxis, _ machine: Machine
   ) -> Bool {
-    guard run.state == .busy, axis.bytesPerCell <= KernelConstants.pageSize / 2,
-      let backing = machine.backing[run.span.start],
-      run.span.size == UInt64(backing.pageCount) * KernelConstants.pageSize + KernelConstants.pageSize
+    guard whole.state == .busy, axis.bytesPerCell <= KernelConstants.pageSize / 2,
+      let backing = machine.backing[whole.span.start],
+      whole.span.size == UInt64(backing.pageCount) * KernelConstants.pageSize + KernelConstants.pageSize
     else { return false }
-    let guardStart = run.span.end - KernelConstants.pageSize
+    let guardStart = whole.span.end - KernelConstants.pageSize
     // The cell's first byte, from its offset in the linear scale.
     let cellStart = UInt64(c - p.compressedCellsBefore) * axis.bytesPerCell
     guard cellStart >= p.linearStart else { return false }
