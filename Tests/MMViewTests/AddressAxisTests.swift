@@ -56,4 +56,21 @@ import Testing
     #expect(AreaRuns.move(from: 0x104100, by: -9, fallback: nil, in: runs) == 0x1)
     #expect(AreaRuns.move(from: nil, by: 1, fallback: nil, in: runs) == 0x100000)  // the first area in use
   }
+
+  /// Zoom 0 is everything; zoom 1 the areas in use padded by a sixteenth (at least 16 pages); each
+  /// further level halves it around the selection, down to 256 bytes a cell.
+  @Test func zoomWindows() {
+    var t = Timeline(script: ScenarioLibrary.named("teach-fits")!.script())
+    let input = FrameInput(timeline: &t, step: 11, source: "test")
+    // In use at step 11: [0x100000, 0x112000) (a, d, e, f, g and the holes between).
+    #expect(AddressSpacePanel.window(input, selection: nil, zoom: 0, cells: 100) == Span(1, UInt64.max))
+    let one = AddressSpacePanel.window(input, selection: nil, zoom: 1, cells: 100)
+    #expect(one == Span(0x100000 - 0x10000, 0x112000 + 0x10000))
+    let three = AddressSpacePanel.window(input, selection: 0x110000, zoom: 3, cells: 100)
+    #expect(three.size == one.size / 4 && three.contains(0x110000))
+    #expect(three.start == 0x110000 - three.size / 2)
+    // Deep zoom stops at 256 bytes a cell: 100 cells, 25600 bytes at least.
+    let deep = AddressSpacePanel.window(input, selection: 0x110000, zoom: 30, cells: 100)
+    #expect(deep.size >= 25600 && deep.size < 2 * 25600)
+  }
 }
