@@ -182,13 +182,19 @@ import Testing
     s.wait(for: "exit") { $0.contains("EXITED:0") }
   }
 
-  /// Selecting, inspecting and the tree's focus, by keys, on the real binary.
-  @Test func selectInspectAndFocus() {
+  /// teach-fits in the view, gone to step 11 (all four fit types done) with `g`.
+  static func teachFitsAtStep11() -> Session {
     let s = Session("\(Self.binary) --scenario teach-fits")
-    defer { s.close() }
     s.wait(for: "first frame") { $0.contains("step 0/17") }
     s.send("g", "1", "1", "Enter")
     s.wait(for: "step 11") { $0.contains("step 11/17") }
+    return s
+  }
+
+  /// Selecting, inspecting and the tree's focus, by keys, on the real binary.
+  @Test func selectInspectAndFocus() {
+    let s = Self.teachFitsAtStep11()
+    defer { s.close() }
     // The first h selects the last operation's area (g), the next ones walk back: the free run, then d.
     s.send("h", "h", "h")
     s.wait(for: "the selection summary") { $0.contains("▸ [0x109000, 0x10b000) 8 KiB busy vmalloc d, 1 page + guard") }
@@ -207,11 +213,8 @@ import Testing
 
   /// Clicks select what is under them: an address run, a tree node (which focuses the tree).
   @Test func mouseClicksSelect() {
-    let s = Session("\(Self.binary) --scenario teach-fits")
+    let s = Self.teachFitsAtStep11()
     defer { s.close() }
-    s.wait(for: "first frame") { $0.contains("step 0/17") }
-    s.send("g", "1", "1", "Enter")
-    s.wait(for: "step 11") { $0.contains("step 11/17") }
     // Row 1 of the strip starts at column 20 with the compressed [0x1, 0x100000) run.
     s.click(x: 25, y: 1)
     s.wait(for: "the free run selected") { $0.contains("▸ [0x1, 0x100000) 1 MiB free") }
