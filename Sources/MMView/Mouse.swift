@@ -24,7 +24,7 @@ public enum Mouse {
       if let c = DirectMapPanel.cell(atRow: row, column: column, r) {
         state.column[.directMap] = c
       } else if let g = DirectMapPanel.overviewGigabyte(
-        atRow: row, r, gigabytes: input.machine.directMap.gigabytes)
+        atRow: row, r, gigabytes: input.machine.directMap.gigabytes, inView: DirectMapPanel.gigabyte(input, state))
       {
         state.cursor[.directMap] = g
       }

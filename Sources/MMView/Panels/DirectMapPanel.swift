@@ -50,11 +50,19 @@ enum DirectMapPanel {
     return rows - used - 1 >= 2 ? 2 + used + 2 : nil
   }
 
+  /// The first gigabyte the overview lists: from 0, or scrolled so the gigabyte in view is listed.
+  static func overviewFirst(_ inner: Rect, top: Int, gigabytes: Int, inView: Int) -> Int {
+    let rows = inner.height - 1 - top
+    guard gigabytes > rows else { return 0 }
+    return min(max(0, inView - rows / 2), gigabytes - rows)
+  }
+
   /// The gigabyte whose overview row is drawn at `row` inside the panel.
-  static func overviewGigabyte(atRow row: Int, _ r: Rect, gigabytes: Int) -> Int? {
+  static func overviewGigabyte(atRow row: Int, _ r: Rect, gigabytes: Int, inView: Int) -> Int? {
     let inner = r.inset(1)
     guard let top = overviewTop(inner, gigabytes: gigabytes), row >= top, row < inner.height - 1 else { return nil }
-    return row - top < gigabytes ? row - top : nil
+    let g = overviewFirst(inner, top: top, gigabytes: gigabytes, inView: inView) + row - top
+    return g < gigabytes ? g : nil
   }
 
   /// The cell that stands for `count` 2 MiB blocks from `first`: a split one if any is split.
@@ -138,16 +146,18 @@ enum DirectMapPanel {
       let y = inner.y + top - 1
       b.put(
         inner.x, y, "every GiB, \(Units.size(UInt64(perRow) * 2 << 20)) a cell:", theme.label, clip: inner)
-      for g in 0..<min(dm.gigabytes, inner.height - 1 - top) {
+      let first = overviewFirst(inner, top: top, gigabytes: dm.gigabytes, inView: gi)
+      for g in first..<min(dm.gigabytes, first + inner.height - 1 - top) {
         let rowCells = dm.cells(gigabyte: g)
-        b.put(inner.x, y + 1 + g, String(g).leftPad(4), g == gi ? theme.focusedBorder : theme.label, clip: inner)
+        let rowY = y + 1 + g - first
+        b.put(inner.x, rowY, String(g).leftPad(4), g == gi ? theme.focusedBorder : theme.label, clip: inner)
         for i in 0..<(512 / perRow) {
           var (gl, st) = glyph(worst(rowCells, i * perRow, perRow), theme)
           let start = UInt64(g) * MapLevel.pud.pages + UInt64(i * perRow) * 512
           let end = start + UInt64(perRow) * 512
           if linked.contains(where: { $0.pfn >= start && $0.pfn < end }) { st = theme.linked }
           if let t = touched, t >= start && t < end { st = theme.highlight }
-          b[inner.x + 5 + i, y + 1 + g] = Cell(gl, st)
+          b[inner.x + 5 + i, rowY] = Cell(gl, st)
         }
       }
     }
