@@ -65,4 +65,22 @@ import Testing
     #expect(s.cursor[.directMap] == 2)
     #expect(Frame.render(input, s, width: 120, height: 40).text.contains("GiB 2  splits"))
   }
+
+  /// With more gigabytes than rows the overview scrolls to keep the one in view listed, and clicks
+  /// follow the scrolled rows.
+  @Test func overviewScrollsOnABigMachine() throws {
+    let script = ScenarioLibrary.named("modules-rwx")!.script(ScenarioOptions(memoryBytes: 64 << 30))
+    var t = Timeline(script: script)
+    let input = FrameInput(timeline: &t, step: 60, source: "test")
+    var s = UIState()
+    s.step = 60
+    s.focus = .directMap
+    s.maximized = true
+    s.cursor[.directMap] = 24
+    let frame = Frame.render(input, s, width: 120, height: 30)
+    #expect(!frame.text.contains("   0 █") && frame.text.contains("  24 ") && frame.text.contains("  16 "))
+    let row = try #require(find("  30 ", in: frame))
+    Mouse.click(&s, x: row.x + 8, y: row.y, input: input, width: 120, height: 30)
+    #expect(s.cursor[.directMap] == 30)
+  }
 }
