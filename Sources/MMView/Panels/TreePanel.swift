@@ -120,7 +120,13 @@ enum TreePanel {
     let inner = r.inset(1)
     guard !inner.isEmpty else { return }
     if state.treeView == .free, let current = kva.current {
-      drawTree(&b, inner, current.free, input, state, theme, focused: focused)
+      let area = treeRect(inner)
+      drawTree(&b, area, current.free, input, state, theme, focused: focused)
+      if area.height < inner.height {
+        b.put(
+          inner.x, inner.maxY - 1, "↙↘ went ✓ found ✗ dead end ↗ roll back ↑ climb * max changed",
+          theme.label, clip: inner)
+      }
     } else if state.treeView == .free, let legacy = kva.legacy, inner.height > 2 {
       // The old allocator's only memory of where to look next: its cache and the hole it skipped.
       let cache = legacy.freeCacheStart.map { "after the area at \($0.hex)" } ?? "none (walk from the start)"
@@ -142,6 +148,11 @@ enum TreePanel {
     let all = lines(tree, focus: focus, top: 2 + zoom, below: 2 + zoom)
     let focusLine = all.firstIndex { $0.id == focus && { if case .node = $0.content { true } else { false } }($0) } ?? 0
     return (all, max(0, min(focusLine - inner.height / 2, all.count - inner.height)), focus)
+  }
+
+  /// Where the tree's lines go: all of the panel, less a legend line at the bottom when it is tall.
+  static func treeRect(_ inner: Rect) -> Rect {
+    inner.height >= 8 ? Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1) : inner
   }
 
   /// Where the list goes: below the cache line in the legacy allocator's hole list.
@@ -177,7 +188,7 @@ enum TreePanel {
     let inner = r.inset(1)
     guard row >= 0, row < inner.height else { return nil }
     if state.treeView == .free, let tree = input.machine.kva.current?.free {
-      let (lines, offset, _) = visibleTree(tree, inner, input, state)
+      let (lines, offset, _) = visibleTree(tree, treeRect(inner), input, state)
       return offset + row < lines.count ? tree[lines[offset + row].id].start : nil
     }
     let list = listRect(inner, input, state)
