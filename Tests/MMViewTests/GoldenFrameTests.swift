@@ -163,4 +163,22 @@ import Testing
     #expect(inspected.text.contains("pfns       0x1000 0x1001 0x1002"))
     #expect(inspected.text.contains("direct map 3 in 2M leaves"))
   }
+
+  /// The frame README.md shows is the one `render` prints today.
+  @Test func readmeFrameIsCurrent() throws {
+    let readme = try String(
+      contentsOf: Self.dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("README.md"), encoding: .utf8)
+    let marker =
+      "`swift run mmscope render --scenario tour --at 11 --size 120x40` (add `--ansi` for the colours):\n\n```\n"
+    let start = try #require(readme.range(of: marker)).upperBound
+    let end = try #require(readme.range(of: "```", range: start..<readme.endIndex)).lowerBound
+    let shown = String(readme[start..<end])
+    var t = Timeline(script: ScenarioLibrary.named("tour")!.script())
+    let input = FrameInput(timeline: &t, step: 11, source: "scenario tour")
+    var s = UIState()
+    s.step = 11
+    let frame = Frame.render(input, s, width: 120, height: 40, color: false).text
+    #expect(shown == frame, "regenerate the README frame with the command above it")
+  }
 }
