@@ -25,8 +25,11 @@ public final class TerminalSession {
     }
   }
 
+  /// Standard input and output are a terminal: the view can run.
+  public static var hasTerminal: Bool { isatty(0) != 0 && isatty(1) != 0 }
+
   public init() throws {
-    guard isatty(0) != 0, isatty(1) != 0 else { throw StartError.notATerminal }
+    guard Self.hasTerminal else { throw StartError.notATerminal }
     if setlocale(LC_ALL, "") == nil { setlocale(LC_ALL, "C.UTF-8") }
     if ProcessInfo.processInfo.environment["TERM"]?.isEmpty ?? true { setenv("TERM", "xterm-256color", 1) }
     guard initscr() != nil else { throw StartError.cannotInitialize }

@@ -35,12 +35,26 @@ struct ViewCommand: ParsableCommand {
   var crashAfterFirstFrame = false
 
   func run() throws {
+    // Before reading anything: without a terminal there is nothing to show it on.
+    guard TerminalSession.hasTerminal else {
+      FileHandle.standardError.write(Data("mmscope: \(TerminalSession.StartError.notATerminal.description)\n".utf8))
+      throw ExitCode(2)
+    }
     let script: Script
     let source: String
     if let file {
+      // A long kernel trace takes a few seconds to read: say so before the view takes the screen.
+      let err = FileHandle.standardError
+      let tty = isatty(2) != 0
       do {
-        script = try TraceSource.load(path: file)
+        script = try TraceSource.load(path: file) { lines, bytes, total in
+          guard tty else { return }
+          let pct = total > 0 ? " \(bytes * 100 / total)%" : ""
+          err.write(Data("\rmmscope: reading \(file): \(lines) lines\(pct)".utf8))
+        }
+        if tty { err.write(Data("\r\u{1b}[K".utf8)) }
       } catch let e as TraceSource.LoadError {
+        if tty { err.write(Data("\r\u{1b}[K".utf8)) }
         FileHandle.standardError.write(Data((e.description + "\n").utf8))
         throw ExitCode(65)
       }
