@@ -20,6 +20,8 @@ public struct FrameInput: Sendable {
   /// How many busy and lazy areas there are (counted once, for titles).
   public let busyCount: Int
   public let lazyCount: Int
+  /// From the first area in use (busy, lazy or pooled) to the end of the last; nil when all is free.
+  public let inUse: Span?
   /// The free tree's height (a walk of the whole tree: once per step, not per frame).
   public let freeTreeHeight: Int
 
@@ -46,9 +48,14 @@ public struct FrameInput: Sendable {
     runs = AreaRuns.of(machine)
     var busy = 0
     var lazy = 0
-    for r in runs {
+    var lo = UInt64.max
+    var hi: UInt64 = 0
+    for r in runs where r.state != .free {
       if r.state == .busy { busy += 1 } else if r.state == .lazy { lazy += 1 }
+      lo = min(lo, r.span.start)
+      hi = max(hi, r.span.end)
     }
+    inUse = lo < hi ? Span(lo, hi) : nil
     busyCount = busy
     lazyCount = lazy
     freeTreeHeight = machine.kva.current?.free.height ?? 0

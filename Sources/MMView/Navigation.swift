@@ -65,9 +65,8 @@ enum Navigation {
       if next != noNode { s.selection = tree[next].start }
       return
     }
-    let spans: [Span] =
-      s.treeView == .busy
-      ? kva.busyAreas.map(\.span) : s.treeView == .lazy ? kva.lazyAreas.map(\.span) : kva.freeAreas
+    // The list the panel draws, so the cursor and the lines agree.
+    let spans = TreePanel.listedAreas(input, s).map(\.span)
     guard !spans.isEmpty else { return }
     let delta = (d == .up || d == .left) ? -1 : 1
     let i = s.selection.flatMap { a in spans.lastIndex { $0.start <= a } }

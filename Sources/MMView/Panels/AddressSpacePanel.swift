@@ -14,13 +14,9 @@ enum AddressSpacePanel {
     }
     let whole = Span(first.span.start, last.span.end)
     guard zoom > 0 else { return whole }
-    var lo = UInt64.max
-    var hi: UInt64 = 0
-    for r in runs where r.state != .free {
-      lo = min(lo, r.span.start)
-      hi = max(hi, r.span.end)
-    }
-    if lo >= hi { return whole }
+    guard let inUse = input.inUse else { return whole }
+    var lo = inUse.start
+    var hi = inUse.end
     let pad = max((hi - lo) / 16, 16 * KernelConstants.pageSize)
     lo = lo > whole.start + pad ? lo - pad : whole.start
     hi = hi < whole.end - pad ? hi + pad : whole.end
@@ -86,7 +82,7 @@ enum AddressSpacePanel {
     let machine = input.machine
     let (inner, labelWidth, perRow, rows, footer, axis) = (g.inner, g.labelWidth, g.perRow, g.rows, g.footer, g.axis)
     let cells = perRow * rows
-    if !input.runs.contains(where: { $0.state != .free }) {
+    if input.inUse == nil {
       // Nothing in use: one free area over everything, which no scale can draw usefully.
       let all = input.runs.first.map { Units.span(Span($0.span.start, input.runs.last!.span.end)) } ?? ""
       b.put(inner.x, inner.y, "No areas in use: the whole range \(all) is one free area.", theme.label, clip: inner)
@@ -174,8 +170,7 @@ enum AddressSpacePanel {
     _ c: Int, _ p: AddressAxis.Placed, _ run: AreaRun, whole: AreaRun, _ axis: AddressAxis, _ machine: Machine
   ) -> Bool {
     guard whole.state == .busy, axis.bytesPerCell <= KernelConstants.pageSize / 2,
-      let backing = machine.backing[whole.span.start],
-      whole.span.size == UInt64(backing.pageCount) * KernelConstants.pageSize + KernelConstants.pageSize
+      let backing = machine.backing[whole.span.start], Inspector.hasGuard(whole, backing)
     else { return false }
     let guardStart = whole.span.end - KernelConstants.pageSize
     // The cell's first byte, from its offset in the linear scale.

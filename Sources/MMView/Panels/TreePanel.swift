@@ -161,13 +161,17 @@ enum TreePanel {
     return Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1)
   }
 
+  /// The areas the list shows (busy, lazy, or free runs), in address order: the runs hold them all.
+  static func listedAreas(_ input: FrameInput, _ state: UIState) -> [AreaRun] {
+    let wanted: AreaView.State = state.treeView == .busy ? .busy : state.treeView == .lazy ? .lazy : .free
+    return input.runs.filter { $0.state == wanted }
+  }
+
   /// The list's areas and the first one shown (the selection kept in the middle).
   static func visibleList(_ inner: Rect, _ input: FrameInput, _ state: UIState) -> (
     areas: [AreaRun], offset: Int, selected: Int?
   ) {
-    // The runs already hold every area in address order.
-    let wanted: AreaView.State = state.treeView == .busy ? .busy : state.treeView == .lazy ? .lazy : .free
-    let areas = input.runs.filter { $0.state == wanted }
+    let areas = listedAreas(input, state)
     var selected: Int? = nil
     if let t = input.selectedAddress(state) {
       var lo = 0
