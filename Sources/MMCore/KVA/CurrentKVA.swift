@@ -32,6 +32,7 @@ public struct CurrentKVA: Sendable {
   /// on failure. The area goes into the busy tree of the node its address belongs to.
   public mutating func alloc(_ req: KVARequest) -> KVAReport {
     var report = KVAReport(operation: .alloc)
+    report.request = req
     if let err = req.validate() {
       report.error = err
       report.lazyPages = lazyPages
@@ -122,6 +123,7 @@ public struct CurrentKVA: Sendable {
   /// Then the recorded range comes out of a pool (if it is that pool's head) or the free tree.
   mutating func allocAt(_ at: UInt64, _ req: KVARequest) -> KVAReport {
     var report = KVAReport(operation: .alloc)
+    report.request = req
     let size = req.size
     let (end, overflow) = at.addingReportingOverflow(size)
     guard !overflow, size > 0 else {
@@ -253,6 +255,7 @@ public struct CurrentKVA: Sendable {
         var none: [FreeTreeChange] = []
         for span in decayed { _ = local.mergeOrAdd(start: span.start, end: span.end, changes: &none, record: false) }
         for area in local.inOrder {
+          if free.recordingSteps { free.noteStep(.released(Span(area.start, area.end), from: .poolDecay(node: i))) }
           _ = free.mergeOrAdd(start: area.start, end: area.end, changes: &changes, record: record)
         }
       }
@@ -274,6 +277,7 @@ public struct CurrentKVA: Sendable {
         if record { report.purged.append(span) }
         let tagged = area.vnID != 0 && Int(area.vnID) <= config.vmapNodes
         if tagged && !fullDecay && nodes[i].poolAdd(span) {
+          if free.recordingSteps { free.noteStep(.released(span, from: .lazyToPool(node: i))) }
           report.pooled += 1
           continue
         }
@@ -283,6 +287,7 @@ public struct CurrentKVA: Sendable {
       lazyPages -= min(lazyPages, pages)
       // Each area was pushed on the front of a local list, so they go back highest address first.
       for span in toGlobal.reversed() {
+        if free.recordingSteps { free.noteStep(.released(span, from: .lazy(node: i))) }
         _ = free.mergeOrAdd(start: span.start, end: span.end, changes: &changes, record: record)
       }
     }

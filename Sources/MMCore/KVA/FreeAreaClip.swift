@@ -23,6 +23,7 @@ extension AreaTree {
     case .FL:
       unlink(id)
       releaseNode(id)
+      if recordingSteps { noteStep(.clipped(.FL, before: before, after: nil)) }
       if record { changes.append(.clipped(.FL, before: before, after: nil)) }
       return .FL
     case .LE:
@@ -32,6 +33,7 @@ extension AreaTree {
     case .NE:
       setStart(id, nva &+ size)
     }
+    if recordingSteps { noteStep(.clipped(fit, before: before, after: span(id))) }
     propagate(from: id, stop: noNode)
     if record { changes.append(.clipped(fit, before: before, after: Span(nodes[Int(id)].start, node.end))) }
     if fit == .NE {

@@ -28,7 +28,8 @@ extension AreaTree {
       if maxOf(node.left) >= length && vstart < node.start {
         if record {
           steps.append(
-            SearchStep(area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .left, vstart: vstart))
+            SearchStep(
+              id: n, area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .left, vstart: vstart))
         }
         n = node.left
         continue
@@ -36,21 +37,24 @@ extension AreaTree {
       if Self.isWithin(node, size: size, align: align, vstart: vstart) {
         if record {
           steps.append(
-            SearchStep(area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .found, vstart: vstart))
+            SearchStep(
+              id: n, area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .found, vstart: vstart))
         }
         return n
       }
       if maxOf(node.right) >= length {
         if record {
           steps.append(
-            SearchStep(area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .right, vstart: vstart))
+            SearchStep(
+              id: n, area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .right, vstart: vstart))
         }
         n = node.right
         continue
       }
       if record {
         steps.append(
-          SearchStep(area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .deadEnd, vstart: vstart))
+          SearchStep(
+            id: n, area: Span(node.start, node.end), subtreeMax: node.subtreeMax, decision: .deadEnd, vstart: vstart))
       }
       // Climb to the first ancestor that holds the request itself or whose right subtree may;
       // moving vstart just past that ancestor keeps the search out of the subtree already checked.
@@ -62,7 +66,8 @@ extension AreaTree {
         if Self.isWithin(up, size: size, align: align, vstart: vstart) {
           if record {
             steps.append(
-              SearchStep(area: Span(up.start, up.end), subtreeMax: up.subtreeMax, decision: .found, vstart: vstart))
+              SearchStep(
+                id: n, area: Span(up.start, up.end), subtreeMax: up.subtreeMax, decision: .found, vstart: vstart))
           }
           return n
         }
@@ -70,7 +75,8 @@ extension AreaTree {
           if record {
             steps.append(
               SearchStep(
-                area: Span(up.start, up.end), subtreeMax: up.subtreeMax, decision: .rollBackRight, vstart: vstart))
+                id: n, area: Span(up.start, up.end), subtreeMax: up.subtreeMax, decision: .rollBackRight, vstart: vstart
+              ))
           }
           vstart = up.start &+ 1
           n = up.right
@@ -79,7 +85,8 @@ extension AreaTree {
         }
         if record {
           steps.append(
-            SearchStep(area: Span(up.start, up.end), subtreeMax: up.subtreeMax, decision: .climb, vstart: vstart))
+            SearchStep(
+              id: n, area: Span(up.start, up.end), subtreeMax: up.subtreeMax, decision: .climb, vstart: vstart))
         }
         n = up.parent
       }

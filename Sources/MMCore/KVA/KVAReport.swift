@@ -47,6 +47,9 @@ public enum SearchDecision: String, Sendable {
 
 /// One visited node of a search, with the decision taken there.
 public struct SearchStep: Sendable, Equatable {
+  /// The node's slot in the free tree (stable through the operation: an NE cut keeps the found
+  /// node's slot for the right part).
+  public var id: NodeID
   public var area: Span
   public var subtreeMax: UInt64
   public var decision: SearchDecision
@@ -146,6 +149,8 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct KVAReport: Sendable, Equatable {
   public enum Operation: String, Sendable { case alloc, free, purge }
   public var operation: Operation
+  /// For an allocation: what was asked (size with the guard page, align, window).
+  public var request: KVARequest?
   /// For an allocation: the area handed out; for a free: the area that became lazy.
   public var area: Span?
   /// The final error, if the operation failed or was refused.

@@ -31,6 +31,7 @@ public struct LegacyKVA: Sendable {
   /// `alloc_vmap_area()` of v5.1 and before, with its purge-and-retry.
   public mutating func alloc(_ req: KVARequest) -> KVAReport {
     var report = KVAReport(operation: .alloc)
+    report.request = req
     if let err = req.validate() {
       report.error = err
       report.lazyPages = lazyPages

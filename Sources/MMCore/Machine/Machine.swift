@@ -63,6 +63,11 @@ public struct Machine: Sendable {
     directMap = DirectMap(memoryPages: config.memory.pages, gbpages: config.memory.gbpages)
   }
 
+  /// Whether the next operations record every free-tree step (rebalancing, propagation, clips and
+  /// merges, with the node values each wrote) for their phases. Off by default: it costs a comparison
+  /// of every node per step.
+  public var recordSteps = false
+
   /// Whether reports carry per-node detail (search paths, tree changes). Off for bulk replays.
   public var recordDetail: Bool {
     get { kva.recordDetail }
@@ -80,6 +85,13 @@ public struct Machine: Sendable {
     counters.events += 1
     var step = StepReport(operation: op)
     step.keepDetail = recordDetail
+    if recordSteps { kva.current?.free.startStepLog() }
+    defer {
+      if recordSteps, let log = kva.current?.free.finishStepLog() {
+        step.treeSteps = log.steps
+        step.treeStepsDropped = log.dropped
+      }
+    }
     switch op {
     case .vmalloc(let v): vmalloc(v, step: &step)
     case .allocVmapArea(let req, let kind, let name): allocVmapArea(req, kind: kind, name: name, step: &step)

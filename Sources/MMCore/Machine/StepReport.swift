@@ -38,6 +38,10 @@ public struct StepReport: Sendable, Equatable {
   public var unmappedRefills: [BuddySplit] = []
   /// Blocks the unmapped cache mapped back and returned.
   public var unmappedReleases: [BuddySplit] = []
+  /// Every step the free tree went through, with the node values each wrote (only when
+  /// `Machine.recordSteps` is set), and how many steps past the recording limit were not kept.
+  public var treeSteps: [TreeStep] = []
+  public var treeStepsDropped = 0
   /// Set when the operation was refused before it changed anything.
   public var refusal: String?
   /// Whether buddy reports are kept (off for bulk replays; the counts are kept either way).

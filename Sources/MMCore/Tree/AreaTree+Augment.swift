@@ -18,7 +18,12 @@ extension AreaTree {
     guard augmented else { return }
     var n = id
     while n != stop && n != noNode {
-      if computeMax(n, exit: true) { break }
+      let old = nodes[Int(n)].subtreeMax
+      if computeMax(n, exit: true) {
+        if recordingSteps { noteStep(.propagationStopped(node: span(n), value: old)) }
+        break
+      }
+      if recordingSteps { noteStep(.propagated(node: span(n), old: old, new: nodes[Int(n)].subtreeMax)) }
       n = nodes[Int(n)].parent
     }
   }

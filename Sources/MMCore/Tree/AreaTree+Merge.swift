@@ -24,6 +24,7 @@ extension AreaTree {
         outcome.node = next
         outcome.mergedNext = true
         current = Span(start, into.end)
+        if recordingSteps { noteStep(.mergedNext(freed: Span(start, end), result: current)) }
         if record { changes.append(.mergedNext(freed: Span(start, end), into: into, result: current)) }
       }
       let prev = next == noNode ? last : nodes[Int(next)].prev
@@ -39,6 +40,7 @@ extension AreaTree {
         setEnd(prev, current.end)
         outcome.node = prev
         outcome.mergedPrev = true
+        if recordingSteps { noteStep(.mergedPrev(freed: Span(start, end), result: Span(into.start, current.end))) }
         if record {
           changes.append(.mergedPrev(freed: Span(start, end), into: into, result: Span(into.start, current.end)))
         }

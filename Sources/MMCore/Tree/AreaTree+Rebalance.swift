@@ -44,9 +44,13 @@ extension AreaTree {
       if parent == noNode {
         // The inserted node (or a recoloured grandparent) is the root: it turns black.
         setParentColor(node, noNode, .black)
+        if recordingSteps { noteStep(.rootBlack(span(node))) }
         break
       }
-      if isBlack(parent) { break }
+      if isBlack(parent) {
+        if recordingSteps { noteStep(.insertDone(parent: span(parent))) }
+        break
+      }
       let gparent = nodes[Int(parent)].parent
       var tmp = nodes[Int(gparent)].right
       if parent != tmp {
@@ -55,9 +59,16 @@ extension AreaTree {
           // Case 1: red uncle, recolour and continue from the grandparent.
           setParentColor(tmp, gparent, .black)
           setParentColor(parent, gparent, .black)
+          let inserted = node
           node = gparent
           parent = nodes[Int(node)].parent
           setParentColor(node, parent, .red)
+          if recordingSteps {
+            noteStep(
+              .insertRecolour(
+                node: span(inserted), parent: span(nodes[Int(inserted)].parent), uncle: span(tmp),
+                grandparent: span(node)))
+          }
           continue
         }
         tmp = nodes[Int(parent)].right
@@ -69,6 +80,7 @@ extension AreaTree {
           if tmp != noNode { setParentColor(tmp, parent, .black) }
           setParentColor(parent, node, .red)
           augmentRotate(old: parent, new: node)
+          if recordingSteps { noteStep(.insertRotateParent(at: span(parent), direction: .left)) }
           parent = node
           tmp = nodes[Int(node)].right
         }
@@ -78,6 +90,7 @@ extension AreaTree {
         if tmp != noNode { setParentColor(tmp, gparent, .black) }
         rotateSetParents(gparent, parent, .red)
         augmentRotate(old: gparent, new: parent)
+        if recordingSteps { noteStep(.insertRotateGrandparent(at: span(gparent), direction: .right)) }
         break
       } else {
         // The mirror image: the parent is the grandparent's right child.
@@ -85,9 +98,16 @@ extension AreaTree {
         if tmp != noNode && isRed(tmp) {
           setParentColor(tmp, gparent, .black)
           setParentColor(parent, gparent, .black)
+          let inserted = node
           node = gparent
           parent = nodes[Int(node)].parent
           setParentColor(node, parent, .red)
+          if recordingSteps {
+            noteStep(
+              .insertRecolour(
+                node: span(inserted), parent: span(nodes[Int(inserted)].parent), uncle: span(tmp),
+                grandparent: span(node)))
+          }
           continue
         }
         tmp = nodes[Int(parent)].left
@@ -98,6 +118,7 @@ extension AreaTree {
           if tmp != noNode { setParentColor(tmp, parent, .black) }
           setParentColor(parent, node, .red)
           augmentRotate(old: parent, new: node)
+          if recordingSteps { noteStep(.insertRotateParent(at: span(parent), direction: .right)) }
           parent = node
           tmp = nodes[Int(node)].left
         }
@@ -106,6 +127,7 @@ extension AreaTree {
         if tmp != noNode { setParentColor(tmp, gparent, .black) }
         rotateSetParents(gparent, parent, .red)
         augmentRotate(old: gparent, new: parent)
+        if recordingSteps { noteStep(.insertRotateGrandparent(at: span(gparent), direction: .left)) }
         break
       }
     }
@@ -132,12 +154,14 @@ extension AreaTree {
         rebalance = parent
       }
       propagateFrom = parent
+      if recordingSteps { noteStep(.eraseSplice(node: span(id), child: child == noNode ? nil : span(child))) }
     } else if child == noNode {
       // Only a left child: it takes the node's place and colour.
       let parent = node.parent
       setParentColor(tmp, parent, node.color)
       changeChild(id, tmp, parent: parent)
       propagateFrom = parent
+      if recordingSteps { noteStep(.eraseSplice(node: span(id), child: span(tmp))) }
     } else {
       var successor = child
       var parent: NodeID
@@ -160,7 +184,11 @@ extension AreaTree {
         nodes[Int(successor)].right = child
         setParent(child, successor)
         augmentCopy(old: id, new: successor)
+        // The successor's old parent chain is recomputed inside the restructuring: shown as part of it.
+        let log = stepLog
+        stepLog = nil
         propagate(from: parent, stop: successor)
+        stepLog = log
       }
       tmp = node.left
       nodes[Int(successor)].left = tmp
@@ -174,6 +202,7 @@ extension AreaTree {
       nodes[Int(successor)].parent = node.parent
       nodes[Int(successor)].color = node.color
       propagateFrom = successor
+      if recordingSteps { noteStep(.eraseSuccessor(node: span(id), successor: span(successor))) }
     }
     propagate(from: propagateFrom, stop: noNode)
     if rebalance != noNode { eraseColor(rebalance) }
@@ -198,6 +227,7 @@ extension AreaTree {
           setParentColor(tmp1, parent, .black)
           rotateSetParents(parent, sibling, .red)
           augmentRotate(old: parent, new: sibling)
+          if recordingSteps { noteStep(.eraseRotateRedSibling(parent: span(parent), direction: .left)) }
           sibling = tmp1
         }
         var tmp1 = nodes[Int(sibling)].right
@@ -206,9 +236,12 @@ extension AreaTree {
           if isBlack(tmp2) {
             // Case 2: black sibling with black children, recolour and move up.
             setParentColor(sibling, parent, .red)
-            if isRed(parent) {
-              nodes[Int(parent)].color = .black
-            } else {
+            let parentWasRed = isRed(parent)
+            if parentWasRed { nodes[Int(parent)].color = .black }
+            if recordingSteps {
+              noteStep(.eraseRecolourSibling(sibling: span(sibling), parent: span(parent), parentWasRed: parentWasRed))
+            }
+            if !parentWasRed {
               node = parent
               parent = nodes[Int(node)].parent
               if parent != noNode { continue }
@@ -222,6 +255,7 @@ extension AreaTree {
           nodes[Int(parent)].right = tmp2
           if tmp1 != noNode { setParentColor(tmp1, sibling, .black) }
           augmentRotate(old: sibling, new: tmp2)
+          if recordingSteps { noteStep(.eraseRotateSibling(at: span(sibling), direction: .right)) }
           tmp1 = sibling
           sibling = tmp2
         }
@@ -233,6 +267,7 @@ extension AreaTree {
         if tmp2 != noNode { setParent(tmp2, parent) }
         rotateSetParents(parent, sibling, .black)
         augmentRotate(old: parent, new: sibling)
+        if recordingSteps { noteStep(.eraseRotateParent(at: span(parent), direction: .left)) }
         break
       } else {
         // The mirror image: the node is the parent's right child.
@@ -244,6 +279,7 @@ extension AreaTree {
           setParentColor(tmp1, parent, .black)
           rotateSetParents(parent, sibling, .red)
           augmentRotate(old: parent, new: sibling)
+          if recordingSteps { noteStep(.eraseRotateRedSibling(parent: span(parent), direction: .right)) }
           sibling = tmp1
         }
         var tmp1 = nodes[Int(sibling)].left
@@ -251,9 +287,12 @@ extension AreaTree {
           let tmp2 = nodes[Int(sibling)].right
           if isBlack(tmp2) {
             setParentColor(sibling, parent, .red)
-            if isRed(parent) {
-              nodes[Int(parent)].color = .black
-            } else {
+            let parentWasRed = isRed(parent)
+            if parentWasRed { nodes[Int(parent)].color = .black }
+            if recordingSteps {
+              noteStep(.eraseRecolourSibling(sibling: span(sibling), parent: span(parent), parentWasRed: parentWasRed))
+            }
+            if !parentWasRed {
               node = parent
               parent = nodes[Int(node)].parent
               if parent != noNode { continue }
@@ -266,6 +305,7 @@ extension AreaTree {
           nodes[Int(parent)].left = tmp2
           if tmp1 != noNode { setParentColor(tmp1, sibling, .black) }
           augmentRotate(old: sibling, new: tmp2)
+          if recordingSteps { noteStep(.eraseRotateSibling(at: span(sibling), direction: .left)) }
           tmp1 = sibling
           sibling = tmp2
         }
@@ -276,6 +316,7 @@ extension AreaTree {
         if tmp2 != noNode { setParent(tmp2, parent) }
         rotateSetParents(parent, sibling, .black)
         augmentRotate(old: parent, new: sibling)
+        if recordingSteps { noteStep(.eraseRotateParent(at: span(parent), direction: .right)) }
         break
       }
     }

@@ -15,6 +15,8 @@ public struct AreaTree: Sendable {
   /// While set, every write to a `subtreeMax` is logged so a report can say which values changed.
   var logMaxChanges = false
   var maxLog: [(id: NodeID, old: UInt64)] = []
+  /// While set, every rebalancing, propagation and clip/merge step is recorded (see `TreeStep`).
+  var stepLog: TreeStepLog? = nil
 
   public init(augmented: Bool) {
     self.augmented = augmented
@@ -210,6 +212,9 @@ public struct AreaTree: Sendable {
       listInsert(id, after: parent)
     }
     count += 1
+    if recordingSteps {
+      noteStep(.linked(node: span(id), parent: parent == noNode ? nil : span(parent), left: left))
+    }
     insertRebalance(id)
     if augmented {
       writeMax(id, 0)
