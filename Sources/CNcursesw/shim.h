@@ -21,6 +21,24 @@ static inline mmask_t mm_button1_clicked(void) { return BUTTON1_CLICKED | BUTTON
 static inline int mm_key_mouse(void) { return KEY_MOUSE; }
 static inline int mm_key_resize(void) { return KEY_RESIZE; }
 
+/* From <term.h>, declared here so that header's capability macros (lines, columns, ...) stay out. */
+struct term;
+extern int setupterm(const char *, int, int *);
+extern struct term *set_curterm(struct term *);
+extern int del_curterm(struct term *);
+
+/* What terminfo says of the terminal TERM names, asked before curses starts (initscr on a terminal
+   terminfo does not know prints its own message and exits): 1 it can move the cursor (cup), 0 it
+   cannot (dumb, hardcopy), -1 terminfo does not describe it (or has no database). */
+static inline int mm_terminal_can_move_cursor(void) {
+  int err = 0;
+  if (setupterm(NULL, 1, &err) != OK) return err == 1 ? 0 : -1;
+  char *cup = tigetstr("cup");
+  int can = cup != NULL && cup != (char *)-1;
+  del_curterm(set_curterm(NULL));
+  return can ? 1 : 0;
+}
+
 /* One cell: a wide character with attributes and a colour pair. */
 static inline int mm_put_cell(int y, int x, wchar_t ch, attr_t attrs, short pair) {
   cchar_t c;

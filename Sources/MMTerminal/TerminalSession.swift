@@ -15,11 +15,20 @@ public final class TerminalSession {
   /// Why a session cannot start.
   public enum StartError: Error, CustomStringConvertible {
     case notATerminal
+    /// TERM names a terminal that cannot move the cursor (dumb, a hardcopy terminal).
+    case cannotMoveCursor(term: String)
+    /// TERM names a terminal terminfo does not describe.
+    case unknownTerminal(term: String)
     case cannotInitialize
     public var description: String {
-      switch self {
+      let instead = "try TERM=xterm-256color, or use 'mmscope render'"
+      return switch self {
       case .notATerminal:
         "mmscope's view needs a terminal on standard input and output (use render, stats or dump otherwise)"
+      case .cannotMoveCursor(let term):
+        "the terminal view needs a terminal that can move the cursor (TERM=\(term)); \(instead)"
+      case .unknownTerminal(let term):
+        "the terminal view needs a terminal that terminfo describes (TERM=\(term) is unknown); \(instead)"
       case .cannotInitialize: "the terminal could not be initialized (is TERM set to a known terminal?)"
       }
     }
@@ -28,10 +37,22 @@ public final class TerminalSession {
   /// Standard input and output are a terminal: the view can run.
   public static var hasTerminal: Bool { isatty(0) != 0 && isatty(1) != 0 }
 
+  /// Checks, before curses starts, that standard input and output are a terminal and that TERM names
+  /// one terminfo describes with cursor addressing (TERM unset or empty: xterm-256color's description).
+  public static func checkTerminal() throws(StartError) {
+    guard hasTerminal else { throw .notATerminal }
+    if getenv("TERM").map({ $0.pointee == 0 }) ?? true { setenv("TERM", "xterm-256color", 1) }
+    let term = String(cString: getenv("TERM"))
+    switch mm_terminal_can_move_cursor() {
+    case 1: return
+    case 0: throw .cannotMoveCursor(term: term)
+    default: throw .unknownTerminal(term: term)
+    }
+  }
+
   public init() throws {
-    guard Self.hasTerminal else { throw StartError.notATerminal }
+    try Self.checkTerminal()
     if setlocale(LC_ALL, "") == nil { setlocale(LC_ALL, "C.UTF-8") }
-    if ProcessInfo.processInfo.environment["TERM"]?.isEmpty ?? true { setenv("TERM", "xterm-256color", 1) }
     guard initscr() != nil else { throw StartError.cannotInitialize }
     Self.active = true
     cbreak()

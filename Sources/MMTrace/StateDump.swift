@@ -13,6 +13,9 @@ public enum StateDump {
     public var description: String
   }
 
+  /// The most addresses on a `pools` line: a longer pool continues on lines indented by two spaces.
+  public static let poolAddressesPerLine = 8
+
   public static func lines(_ what: What, of machine: Machine) throws -> [String] {
     let kva = machine.kva
     switch what {
@@ -33,7 +36,11 @@ public enum StateDump {
       var out: [String] = []
       for (i, node) in current.nodes.enumerated() {
         for (pages, spans) in node.pooledAreas {
-          out.append("node \(i) pool \(pages): " + spans.map(\.start.hex).joined(separator: " "))
+          let addresses = spans.map(\.start.hex)
+          for first in stride(from: 0, to: addresses.count, by: poolAddressesPerLine) {
+            let line = addresses[first..<min(first + poolAddressesPerLine, addresses.count)].joined(separator: " ")
+            out.append((first == 0 ? "node \(i) pool \(pages): " : "  ") + line)
+          }
         }
       }
       return out

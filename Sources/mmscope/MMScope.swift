@@ -11,8 +11,9 @@ struct MMScope: ParsableCommand {
       x86-64 direct map, and replays scenarios, its own .mmtrace files and real kernel traces.
 
       Examples:
-        mmscope                                   the terminal view on the built-in tour
-        mmscope trace.mmtrace                     the terminal view on a trace
+        mmscope                         the terminal view on the built-in tour
+        mmscope generate teach-fits -o teach.mmtrace
+        mmscope teach.mmtrace           the terminal view on a trace
         mmscope scenarios
         mmscope stats --scenario fix_align_alloc_test --json
         mmscope dump --scenario teach-fits --at all-fits --what free-tree

@@ -27,9 +27,11 @@ struct SourceOptions: ParsableArguments {
     try machine.validate()
   }
 
-  /// The script: a scenario's, or the file's. A malformed file prints every problem and exits 65.
+  /// The script: a scenario's, or the file's. A file that cannot be read exits 66; a malformed one
+  /// prints every problem and exits 65.
   func script() throws -> Script {
     if let file {
+      try InputFile.check(file)
       do {
         return try TraceSource.load(path: file)
       } catch let e as TraceSource.LoadError {

@@ -9,11 +9,14 @@ struct CheckCommand: ParsableCommand {
     abstract: "Replay with every invariant after every step and every expect= compared; print a summary.",
     discussion: """
       Exit status: 0 when clean, 1 on invariant violations or expectation mismatches, 65 when the input \
-      is malformed (every problem is listed with file:line:column; the lines that parsed still run).
+      is malformed (every problem is listed with file:line:column; the lines that parsed still run), 66 \
+      when the file cannot be read.
 
-      Example:
-        mmscope check Recordings/tour.mmtrace
-        mmscope check --scenario thread-stacks
+      Examples:
+        mmscope check --scenario tour
+        mmscope generate teach-fits -o teach.mmtrace
+        mmscope check teach.mmtrace
+        mmscope check --scenario thread-stacks --every 1000
       """
   )
 
@@ -30,6 +33,7 @@ struct CheckCommand: ParsableCommand {
     var malformed: [TraceError] = []
     let script: Script
     if let file = source.file {
+      try InputFile.check(file)
       do {
         script = try TraceSource.load(path: file)
       } catch let e as TraceSource.LoadError {

@@ -8,11 +8,12 @@ struct CompareCommand: ParsableCommand {
     commandName: "compare",
     abstract: "Set the model at a step beside a real machine's /proc files.",
     discussion: """
-      Compares buddyinfo, free pages, DirectMap4k/2M/1G, the direct_map counters and the vmalloc busy and
+      Compares buddyinfo, free pages, DirectMap4k/2M/1G, the direct_map counters and the vmalloc busy and \
       unpurged areas, for whichever of those files the directory has.
 
-      Example:
-        mmscope compare trace.txt.gz --proc Tests/Fixtures/linux-6.18/proc
+      Example (from the repository's root):
+        mmscope compare Tests/Fixtures/linux-6.18/ftrace-vmalloc-kmem.txt.gz \\
+          --proc Tests/Fixtures/linux-6.18/proc
       """
   )
 
@@ -21,6 +22,7 @@ struct CompareCommand: ParsableCommand {
   @Option(name: .long, help: "The directory of /proc files.") var proc: String
 
   func run() throws {
+    try InputFile.check(proc, directory: true)
     let snapshot = ProcSnapshot(directory: proc)
     if !snapshot.errors.isEmpty {
       for e in snapshot.errors { FileHandle.standardError.write(Data("\(e.description)\n".utf8)) }

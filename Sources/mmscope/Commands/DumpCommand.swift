@@ -9,7 +9,8 @@ struct DumpCommand: ParsableCommand {
     discussion: """
       free-tree: pre-order, "<depth> <R|B> 0x<va_start> 0x<va_end> <subtree_max_size>".
       busy, lazy: by address, "0x<start> 0x<end> <size> <kind> node=<i>[ tag=<j>][ name=<name>]".
-      pools: "node <i> pool <pages>: 0x<va_start> ..." head first.
+      pools: "node <i> pool <pages>: 0x<va_start> ..." head first, at most 8 addresses a line; a longer \
+      pool continues on lines of "  0x<va_start> ..." (two spaces, then at most 8 more).
 
       Example:
         mmscope dump --scenario teach-fits --at all-fits --what free-tree

@@ -9,7 +9,8 @@ struct GenerateCommand: ParsableCommand {
     abstract: "Write a built-in scenario out as a .mmtrace file.",
     discussion: """
       Example:
-        mmscope generate thread-stacks -o stacks.mmtrace --seed 7 --steps 100000 --cpus 4
+        mmscope generate thread-stacks -o stacks.mmtrace \\
+          --seed 7 --steps 100000 --cpus 4
       """
   )
 

@@ -8,12 +8,13 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Convert a kernel trace (ftrace, trace-cmd report or perf script; plain or gzip) to .mmtrace.",
     discussion: """
-      Replaying the written file gives the same states and counters as replaying the kernel trace itself.
-      A summary (events by kind, skipped events, what was learned about the state before the trace) goes
+      Replaying the written file gives the same states and counters as replaying the kernel trace itself. \
+      A summary (events by kind, skipped events, what was learned about the state before the trace) goes \
       to standard error; progress too when it is a terminal.
 
-      Example:
-        mmscope import trace.txt.gz -o trace.mmtrace
+      Example (from the repository's root):
+        mmscope import Tests/Fixtures/linux-6.18/perf-script-vmalloc-kmem.txt.gz \\
+          -o perf.mmtrace
       """
   )
 
@@ -29,6 +30,8 @@ struct ImportCommand: ParsableCommand {
   func run() throws {
     let err = FileHandle.standardError
     let tty = isatty(2) != 0
+    try InputFile.check(input)
+    if let proc { try InputFile.check(proc, directory: true) }
     let started = Date()
     let result: KernelImport
     do {

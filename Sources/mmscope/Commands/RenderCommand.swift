@@ -14,7 +14,8 @@ struct RenderCommand: ParsableCommand {
 
       Examples:
         mmscope render --scenario teach-fits --at all-fits --size 120x40 --ansi
-        mmscope render --scenario tour --at 3 --commands "cursor-left cursor-left inspect"
+        mmscope render --scenario tour --at 3 \\
+          --commands "cursor-left cursor-left inspect"
       """
   )
 
@@ -30,23 +31,44 @@ struct RenderCommand: ParsableCommand {
   @Option(name: .long, help: "Commands to run first, by name, separated by spaces or commas.")
   var commands: String?
 
+  /// The arguments that need no source: checked before a file is read.
+  func validate() throws {
+    _ = try frameSize()
+    _ = try scriptedCommands()
+  }
+
+  /// `--size`: WIDTHxHEIGHT, at least the view's minimum (a smaller frame only says it is too small).
+  func frameSize() throws -> (width: Int, height: Int) {
+    let parts = size.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+    guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else {
+      throw ValidationError("--size expects WIDTHxHEIGHT, like 120x40; got '\(size)'")
+    }
+    let minimum = "\(Layout.minimumWidth)x\(Layout.minimumHeight)"
+    guard w >= Layout.minimumWidth, h >= Layout.minimumHeight else {
+      throw ValidationError("--size must be at least \(minimum), the view's minimum; got '\(size)'")
+    }
+    guard w <= 1000, h <= 1000 else { throw ValidationError("--size must be at most 1000x1000; got '\(size)'") }
+    return (w, h)
+  }
+
+  /// `--commands`, by name.
+  func scriptedCommands() throws -> [CommandID] {
+    do {
+      return try ScriptedInput.parse(commands ?? "")
+    } catch {
+      throw ValidationError("--commands: \(error.description)")
+    }
+  }
+
   func run() throws {
-    let parts = size.lowercased().split(separator: "x")
-    guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), (1...1000).contains(w), (1...1000).contains(h)
-    else { throw ValidationError("--size expects WIDTHxHEIGHT, like 120x40; got '\(size)'") }
+    let (w, h) = try frameSize()
     let script = try source.script()
     let step = try at.step(in: script)
     var timeline = Timeline(script: script)
     let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
     var state = UIState()
     state.step = step
-    let scripted: [CommandID]
-    do {
-      scripted = try ScriptedInput.parse(commands ?? "")
-    } catch {
-      throw ValidationError("--commands: \(error.description)")
-    }
-    let input = ScriptedInput.run(scripted, state: &state, timeline: &timeline, source: name)
+    let input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
     let color = ansi && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let frame = Frame.render(input, state, width: w, height: h, color: color)
     print(ansi ? frame.ansi : frame.text, terminator: "")

@@ -16,7 +16,8 @@ struct ViewCommand: ParsableCommand {
 
       Examples:
         mmscope                               the built-in tour
-        mmscope trace.mmtrace
+        mmscope generate teach-fits -o teach.mmtrace
+        mmscope teach.mmtrace
         mmscope --scenario thread-stacks --cpus 4
       """
   )
@@ -35,14 +36,17 @@ struct ViewCommand: ParsableCommand {
   var crashAfterFirstFrame = false
 
   func run() throws {
-    // Before reading anything: without a terminal there is nothing to show it on.
-    guard TerminalSession.hasTerminal else {
-      FileHandle.standardError.write(Data("mmscope: \(TerminalSession.StartError.notATerminal.description)\n".utf8))
+    // Before reading anything: without a terminal that can show the view there is nothing to show it on.
+    do {
+      try TerminalSession.checkTerminal()
+    } catch {
+      FileHandle.standardError.write(Data("mmscope: \(error.description)\n".utf8))
       throw ExitCode(2)
     }
     let script: Script
     let source: String
     if let file {
+      try InputFile.check(file)
       // A long kernel trace takes a few seconds to read: say so before the view takes the screen.
       let err = FileHandle.standardError
       let tty = isatty(2) != 0
