@@ -64,11 +64,22 @@ public struct Timeline: Sendable {
   /// The machine after `step` operations and the full report of the last of them (nil at step 0).
   /// The report comes from replaying that last operation, so the state is reached from step - 1.
   public mutating func state(at step: Int) -> (machine: Machine, report: StepReport?) {
+    let s = state(at: step, recordingSteps: false)
+    return (s.machine, s.report)
+  }
+
+  /// The machine after `step` operations, the machine before the last of them, and its report with
+  /// every free-tree step recorded (what an operation's phases are built from).
+  public mutating func stateWithSteps(at step: Int) -> (machine: Machine, before: Machine?, report: StepReport?) {
+    state(at: step, recordingSteps: true)
+  }
+
+  mutating func state(at step: Int, recordingSteps: Bool) -> (machine: Machine, before: Machine?, report: StepReport?) {
     let target = min(max(step, 0), stepCount)
     guard target > 0 else {
       var m = checkpoints[0]
       m.recordDetail = true
-      return (m, nil)
+      return (m, nil, nil)
     }
     let before = target - 1
     let segment = before / interval
@@ -95,8 +106,11 @@ public struct Timeline: Sendable {
       if i % fineInterval == 0 && i % interval != 0 && fine[i] == nil { fine[i] = machine }
     }
     machine.recordDetail = true
+    let previous = recordingSteps ? machine : nil
+    machine.recordSteps = recordingSteps
     let report = machine.apply(operation(before))
-    return (machine, report)
+    machine.recordSteps = false
+    return (machine, previous, report)
   }
 
   /// The step a bookmark stands at.

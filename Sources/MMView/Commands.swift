@@ -6,6 +6,9 @@ public enum CommandID: String, Sendable, CaseIterable {
   case playPause = "play-pause"
   case stepForward = "step"
   case stepBack = "step-back"
+  case nextPhase = "next-phase"
+  case previousPhase = "previous-phase"
+  case phasePlay = "phase-play"
   case first, last
   case gotoStep = "goto"
   case search
@@ -43,6 +46,11 @@ public enum CommandTable {
     CommandSpec(id: .playPause, keys: [.space], group: "Time", help: "play or pause"),
     CommandSpec(id: .stepForward, keys: [.right, .char("n")], group: "Time", help: "one step forward"),
     CommandSpec(id: .stepBack, keys: [.left, .char("p")], group: "Time", help: "one step back"),
+    CommandSpec(
+      id: .nextPhase, keys: [.char(".")], group: "Time", help: "next phase inside the operation (then the next one)"),
+    CommandSpec(id: .previousPhase, keys: [.char(",")], group: "Time", help: "previous phase inside the operation"),
+    CommandSpec(
+      id: .phasePlay, keys: [.char("P")], group: "Time", help: "play phase by phase, or by whole operations (toggle)"),
     CommandSpec(id: .first, keys: [.home], group: "Time", help: "the start (step 0)"),
     CommandSpec(id: .last, keys: [.end, .char("G")], group: "Time", help: "the last step"),
     CommandSpec(id: .gotoStep, keys: [.char("g")], group: "Time", help: "go to a step number or bookmark"),

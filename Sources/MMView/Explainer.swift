@@ -42,7 +42,7 @@ public enum Explainer {
             "The pool head was misaligned for this request: it moved to the tail and the free tree was searched.")
         }
         if !k.search.isEmpty {
-          let path = k.search.map { "\($0.decision.rawValue) at \($0.area.start.hex)" }.joined(separator: ", ")
+          let path = k.search.map { "\(words($0.decision)) at \($0.area.start.hex)" }.joined(separator: ", ")
           out.append("Searched \(k.search.count) node(s): \(path).")
         } else if k.visited > 0 {
           out.append("Searched \(k.visited) node(s).")
@@ -93,6 +93,18 @@ public enum Explainer {
       for p in k.purges { out.append(purge(p)) }
     }
     return out
+  }
+
+  /// A search decision in plain words.
+  static func words(_ d: SearchDecision) -> String {
+    switch d {
+    case .left: "went left"
+    case .right: "went right"
+    case .found: "found"
+    case .deadEnd: "dead end"
+    case .climb: "climbed past"
+    case .rollBackRight: "rolled back right"
+    }
   }
 
   static func purge(_ p: PurgeReport) -> String {

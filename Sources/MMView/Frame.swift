@@ -3,9 +3,12 @@ import MMTrace
 
 /// A frame is a pure function of the machine at a step, the UI state and the size.
 public enum Frame {
-  public static func render(_ input: FrameInput, _ state: UIState, width: Int, height: Int, color: Bool = true)
+  public static func render(_ stepInput: FrameInput, _ state: UIState, width: Int, height: Int, color: Bool = true)
     -> Buffer
   {
+    let input = stepInput.forPhase(state.phase)
+    var state = state
+    state.showPanels(Set(Layout.compute(width: width, height: height).panels.keys))
     var b = Buffer(width: width, height: height)
     let theme = Theme(color: color)
     let layout = Layout.compute(width: width, height: height, maximized: state.maximized ? state.focus : nil)

@@ -24,14 +24,49 @@ public struct FrameInput: Sendable {
   public let inUse: Span?
   /// The free tree's height (a walk of the whole tree: once per step, not per frame).
   public let freeTreeHeight: Int
+  /// The machine before the step's operation, and the operation's phases (empty at step 0).
+  public var before: Machine? = nil
+  public var phases: [Phase] = []
+  /// Set on the input `forPhase` derives: the phase shown (1-based number and the phase), and the
+  /// free tree as it stood at that phase (nil: the machine's own tree).
+  public var phase: (number: Int, phase: Phase)? = nil
+  public var phaseTree: AreaTree? = nil
+  /// The chapter (the last bookmark at or before the step), for the status line.
+  public var chapter: String? = nil
 
   /// Reads everything from a timeline at `step`.
   public init(timeline: inout Timeline, step: Int, source: String) {
-    let (m, r) = timeline.state(at: step)
+    let (m, before, r) = timeline.stateWithSteps(at: step)
     self.init(
       machine: m, report: r, step: step, total: timeline.stepCount, narration: timeline.narration(at: step),
       operations: timeline.operations, source: source)
     narrationIsNew = timeline.narrationEntry(at: step)?.isNew ?? false
+    chapter = timeline.bookmarks.last { $0.step <= step }?.name
+    self.before = before
+    if let r, let before { phases = PhaseBuilder.phases(r, before: before, after: m) }
+  }
+
+  /// The input for phase `number` (1-based) of the step's operation: the machine before the
+  /// operation where the phase shows it, the tree as it stood then. nil or no phases: this input.
+  public func forPhase(_ number: Int?) -> FrameInput {
+    guard let number, !phases.isEmpty else { return self }
+    let n = min(max(number, 1), phases.count)
+    let p = phases[n - 1]
+    var out = self
+    if p.showsBefore, let before {
+      out = FrameInput(
+        machine: before, report: report, step: step, total: total, narration: narration, operations: operations,
+        source: source)
+      out.narrationIsNew = narrationIsNew
+      out.chapter = chapter
+      out.before = before
+      out.phases = phases
+    }
+    out.phase = (n, p)
+    if let k = p.treeSteps, let tree = before?.kva.current?.free, let r = report {
+      out.phaseTree = tree.applying(r.treeSteps[0..<min(k, r.treeSteps.count)])
+    }
+    return out
   }
 
   public init(

@@ -41,8 +41,42 @@ enum Inspector {
     switch state.focus {
     case .buddy: return buddyDetails(input, state)
     case .directMap: return directMapDetails(input, state)
+    case .tree where state.treeView == .free && input.machine.kva.current != nil: return nodeDetails(input, state)
     case .addressSpace, .tree, .log, .explain: return areaDetails(input, state)
     }
+  }
+
+  /// The free-tree node the tree panel highlights (the one its cursor or the last search stands on),
+  /// in the tree as drawn (a phase's tree inside an operation).
+  static func nodeDetails(_ input: FrameInput, _ state: UIState) -> (title: String, lines: [String]) {
+    guard let current = input.machine.kva.current else { return ("inspect", []) }
+    let tree = input.phaseTree ?? current.free
+    guard let id = TreePanel.focus(tree, selection: state.selection, report: input.report, phase: input.phase?.phase)
+    else { return ("free-tree node", ["The free tree is empty."]) }
+    let n = tree[id]
+    var depth = 0
+    var p = n.parent
+    while p != noNode {
+      depth += 1
+      p = tree[p].parent
+    }
+    func child(_ c: NodeID) -> String {
+      c == noNode ? "none" : "\(Units.span(Span(tree[c].start, tree[c].end))), subtree_max_size \(Units.size(tree[c].subtreeMax))"
+    }
+    var out = [
+      "range             \(Units.span(Span(n.start, n.end)))",
+      "size              \(Units.size(n.size)) (\(n.size) bytes)",
+      "colour, depth     \(n.color == .red ? "red" : "black"), \(depth) (the root is 0)",
+      "subtree_max_size  \(Units.size(n.subtreeMax)) (\(n.subtreeMax) bytes): the largest free area in its subtree",
+      "left child        \(child(n.left))",
+      "right child       \(child(n.right))",
+      "parent            " + (n.parent == noNode ? "none (the root)" : Units.span(Span(tree[n.parent].start, tree[n.parent].end))),
+    ]
+    let visits = (input.report?.kva?.search ?? []).filter { $0.id == id && $0.area.start == n.start }
+    if !visits.isEmpty {
+      out.append("this step's search here: " + visits.map { Explainer.words($0.decision) }.joined(separator: ", "))
+    }
+    return ("free-tree node", out)
   }
 
   static func areaDetails(_ input: FrameInput, _ state: UIState) -> (title: String, lines: [String]) {

@@ -29,11 +29,16 @@ public struct Layout: Sendable, Equatable {
       let (explain, tree) = left.splitRows(-max(9, rest.height * 2 / 5))
       l.panels[.tree] = tree
       l.panels[.explain] = explain
-      let (buddy, r2) = right.splitRows(15)
-      let (log, dmap) = r2.splitRows(-max(6, r2.height / 3))
+      let (buddy, r2) = right.splitRows(min(15, max(8, right.height - 9)))
       l.panels[.buddy] = buddy
-      l.panels[.directMap] = dmap
-      l.panels[.log] = log
+      // The direct map keeps at least 6 rows; the log gets what is left only if that is 4 or more.
+      if r2.height >= 10 {
+        let (log, dmap) = r2.splitRows(-max(6, r2.height / 3))
+        l.panels[.directMap] = dmap
+        l.panels[.log] = log
+      } else {
+        l.panels[.directMap] = r2
+      }
     } else if width >= 70 && height >= 20 {
       let (left, right) = rest.splitColumns(width / 2)
       let (explain, tree) = left.splitRows(-(left.height / 2))

@@ -20,3 +20,23 @@ func wrap(_ text: String, width: Int) -> [String] {
   if !line.isEmpty { lines.append(line) }
   return lines
 }
+
+/// `text` shortened to `width` columns at a space, ending with "…", so no number or word is cut
+/// in the middle; unchanged when it fits.
+func fitted(_ text: String, width: Int) -> String {
+  guard text.count > width else { return text }
+  guard width > 1 else { return width == 1 ? "…" : "" }
+  let head = text.prefix(width - 1)
+  if let space = head.lastIndex(of: " ") {
+    return String(head[..<space]).trimmingTrailingSpaces + " …"
+  }
+  return "…"
+}
+
+extension String {
+  var trimmingTrailingSpaces: String {
+    var s = self
+    while s.last == " " { s.removeLast() }
+    return s
+  }
+}

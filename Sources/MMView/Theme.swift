@@ -28,9 +28,21 @@ public struct Theme: Sendable {
 
   /// Address-space cells. Areas nobody recorded (present before a trace began) get a glyph of their
   /// own, so they stand out without colour too.
+  /// Without colour a busy area's kind is told by a letter (vmalloc keeps the plain block).
+  static func kindLetter(_ kind: AreaKind) -> Unicode.Scalar {
+    switch kind {
+    case .module: "M"
+    case .stack: "S"
+    case .vmap, .ioremap, .vmMapRam: "V"
+    case .progPack: "P"
+    case .percpu: "C"
+    default: "█"
+    }
+  }
+
   public func glyph(_ state: AreaView.State, kind: AreaKind = .vmalloc) -> Unicode.Scalar {
     switch state {
-    case .busy: kind == .unknown ? "▚" : "█"
+    case .busy: kind == .unknown ? "▚" : color ? "█" : Self.kindLetter(kind)
     case .lazy: "▒"
     case .pooled: "▓"
     case .free: "·"

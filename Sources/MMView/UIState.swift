@@ -27,6 +27,11 @@ public struct Prompt: Sendable, Equatable {
 /// overlays. Changed only by `UIState.apply`, so it can be tested without a terminal.
 public struct UIState: Sendable, Equatable {
   public var step = 0
+  /// The phase of the step's operation shown (1-based; `Int.max` stands for its last phase), or nil
+  /// for the whole step.
+  public var phase: Int? = nil
+  /// Play advances phase by phase instead of whole operations.
+  public var phasePlay = false
   public var playing = false
   /// Steps per second while playing.
   public var speed = 4.0
@@ -54,8 +59,17 @@ public struct UIState: Sendable, Equatable {
   /// A one-line message for the status line (errors of prompts, search misses).
   public var message: String? = nil
   public var quit = false
+  /// The panels the current layout draws (the view sets it from the terminal's size), so focus
+  /// never lands on a hidden panel. nil: all of them.
+  public var panelsShown: Set<PanelID>? = nil
 
   public init() {}
+
+  /// Records which panels the layout draws; focus on a hidden panel moves to the address space.
+  public mutating func showPanels(_ shown: Set<PanelID>) {
+    panelsShown = shown
+    if !shown.isEmpty && !shown.contains(focus) { focus = .addressSpace }
+  }
 
   static let speeds: [Double] = [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 1024]
 
@@ -63,7 +77,19 @@ public struct UIState: Sendable, Equatable {
   /// screen: the cursor keys move through what it shows.
   public mutating func apply(_ command: CommandID, timeline: inout Timeline, input: FrameInput? = nil) {
     let before = step
-    defer { if step != before { cursor[.explain] = nil } }
+    let phaseBefore = phase
+    defer {
+      if step != before {
+        cursor[.explain] = nil
+        // The buddy and direct-map panels follow the pages the new step touched.
+        cursor[.buddy] = nil
+        cursor[.directMap] = nil
+      }
+      // Moving in time by whole operations leaves the phases.
+      if step != before && phase == phaseBefore { phase = nil }
+      if phase != phaseBefore { cursor[.explain] = nil }
+    }
+    let phaseCount = input?.step == step ? input?.phases.count ?? 0 : 0
     message = nil
     let total = timeline.stepCount
     switch command {
@@ -78,6 +104,30 @@ public struct UIState: Sendable, Equatable {
     case .stepBack:
       playing = false
       step = max(step - 1, 0)
+    case .nextPhase:
+      playing = false
+      if let p = phase, min(p, phaseCount) < phaseCount {
+        phase = min(p, phaseCount) + 1
+      } else if phase == nil && phaseCount > 0 {
+        phase = 1
+      } else if step < total {
+        step += 1
+        phase = 1
+      }
+    case .previousPhase:
+      playing = false
+      let p = phase.map { min($0, max(phaseCount, 1)) } ?? max(phaseCount - 1, 0)
+      if p > 1 {
+        phase = p - 1
+      } else if step > 0 {
+        step -= 1
+        phase = step > 0 ? Int.max : nil
+      } else {
+        phase = nil
+      }
+    case .phasePlay:
+      phasePlay.toggle()
+      message = phasePlay ? "play moves phase by phase (P: whole operations)" : "play moves by whole operations"
     case .first:
       playing = false
       step = 0
@@ -105,11 +155,11 @@ public struct UIState: Sendable, Equatable {
     case .slower:
       speed = Self.speeds.last { $0 < speed } ?? speed
     case .focusNext:
-      let all = PanelID.allCases
-      focus = all[(all.firstIndex(of: focus)! + 1) % all.count]
+      let all = PanelID.allCases.filter { panelsShown?.contains($0) ?? true }
+      if !all.isEmpty { focus = all[((all.firstIndex(of: focus) ?? -1) + 1) % all.count] }
     case .focusPrevious:
-      let all = PanelID.allCases
-      focus = all[(all.firstIndex(of: focus)! + all.count - 1) % all.count]
+      let all = PanelID.allCases.filter { panelsShown?.contains($0) ?? true }
+      if !all.isEmpty { focus = all[((all.firstIndex(of: focus) ?? 0) + all.count - 1) % all.count] }
     case .maximize: maximized.toggle()
     case .cursorLeft: Navigation.move(&self, .left, input: input)
     case .cursorRight: Navigation.move(&self, .right, input: input)
@@ -193,7 +243,10 @@ public struct UIState: Sendable, Equatable {
         step = b
         playing = false
       } else {
-        message = "'\(text)' is neither a step in 0...\(timeline.stepCount) nor a bookmark"
+        let names = timeline.bookmarks.map(\.name)
+        message =
+          "'\(text)' is neither a step in 0...\(timeline.stepCount) nor a bookmark"
+          + (names.isEmpty ? " (this source has none)" : " (bookmarks: \(names.joined(separator: ", ")))")
       }
     case .search:
       guard !p.text.isEmpty else { return }
@@ -213,7 +266,9 @@ public struct UIState: Sendable, Equatable {
 
   /// Advances a playing timeline by the steps due after `seconds`; stops at the end.
   /// Fractions of a step carry over, so the view loop's short ticks add up to the set speed.
-  public mutating func tick(seconds: Double, timeline: Timeline) {
+  /// With phase play on, each tick due moves one phase (`phaseCount` is the shown step's count).
+  /// Play stops at the end and at every bookmark (a lesson's chapter ends there).
+  public mutating func tick(seconds: Double, timeline: Timeline, phaseCount: Int = 0) {
     guard playing else {
       playCredit = 0
       return
@@ -222,8 +277,27 @@ public struct UIState: Sendable, Equatable {
     let due = Int(playCredit)
     guard due > 0 else { return }
     playCredit -= Double(due)
-    step = min(step + due, timeline.stepCount)
     cursor[.explain] = nil
+    if phasePlay {
+      let p = phase.map { min($0, phaseCount) } ?? 0
+      if p < phaseCount {
+        phase = p + 1
+      } else if step < timeline.stepCount {
+        step += 1
+        phase = 1
+      }
+      if step >= timeline.stepCount && (phase ?? 0) >= phaseCount && phaseCount > 0 { playing = false }
+      if step >= timeline.stepCount && phaseCount == 0 { playing = false }
+      return
+    }
+    let from = step
+    step = min(step + due, timeline.stepCount)
+    phase = nil
+    if let chapter = timeline.bookmarks.first(where: { $0.step > from && $0.step <= step && $0.step > 0 }) {
+      step = chapter.step
+      playing = false
+      message = "end of a chapter: '\(chapter.name)' starts here. Space plays on"
+    }
     if step >= timeline.stepCount { playing = false }
   }
 }

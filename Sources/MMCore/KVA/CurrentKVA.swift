@@ -60,6 +60,7 @@ public struct CurrentKVA: Sendable {
       case .failure(let err):
         report.firstAttemptError = err
         report.purges.append(purge(fullDecay: true))
+        report.retrySearchStart = report.search.count
         switch allocFromFreeTree(req, report: &report) {
         case .success(let a): addr = a
         case .failure(let err2): report.error = err2
@@ -84,6 +85,7 @@ public struct CurrentKVA: Sendable {
   mutating func allocFromFreeTree(_ req: KVARequest, report: inout KVAReport) -> Result<UInt64, KVAError> {
     let page = KernelConstants.pageSize
     let adjust = !(req.align <= page || req.vend &- req.vstart == req.size)
+    report.searchLength = adjust ? req.size &+ (req.align &- 1) : req.size
     let record = recordDetail
     if record {
       free.logMaxChanges = true

@@ -21,9 +21,10 @@ extension AreaTree {
     let before = Span(node.start, node.end)
     switch fit {
     case .FL:
+      // Said before the erase, whose own steps follow.
+      if recordingSteps { noteStep(.clipped(.FL, before: before, after: nil)) }
       unlink(id)
       releaseNode(id)
-      if recordingSteps { noteStep(.clipped(.FL, before: before, after: nil)) }
       if record { changes.append(.clipped(.FL, before: before, after: nil)) }
       return .FL
     case .LE:

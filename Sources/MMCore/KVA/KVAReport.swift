@@ -168,6 +168,11 @@ public struct KVAReport: Sendable, Equatable {
   public var vmapNode: Int?
   /// The current allocator's descent (every visited node with its decision).
   public var search: [SearchStep] = []
+  /// The length the search looked for: the size, or `size + align - 1` when `adjust_search_size`
+  /// enlarged it (align > PAGE_SIZE and the window is not exactly the size).
+  public var searchLength: UInt64 = 0
+  /// Where in `search` the second search (after a purge-and-retry) begins.
+  public var retrySearchStart: Int?
   /// The legacy allocator's walk over busy areas (each area stepped over, in order).
   public var walked: [Span] = []
   /// The legacy allocator's tree descent to the first candidate area.

@@ -86,12 +86,6 @@ public struct Machine: Sendable {
     var step = StepReport(operation: op)
     step.keepDetail = recordDetail
     if recordSteps { kva.current?.free.startStepLog() }
-    defer {
-      if recordSteps, let log = kva.current?.free.finishStepLog() {
-        step.treeSteps = log.steps
-        step.treeStepsDropped = log.dropped
-      }
-    }
     switch op {
     case .vmalloc(let v): vmalloc(v, step: &step)
     case .allocVmapArea(let req, let kind, let name): allocVmapArea(req, kind: kind, name: name, step: &step)
@@ -127,6 +121,10 @@ public struct Machine: Sendable {
     case .progPackFree(let name): progPackFree(name, step: &step)
     case .execmemAlloc(let size, let align, let name): execmemAlloc(size: size, align: align, name: name, step: &step)
     case .execmemFree(let name): execmemFree(name, step: &step)
+    }
+    if recordSteps, let log = kva.current?.free.finishStepLog() {
+      step.treeSteps = log.steps
+      step.treeStepsDropped = log.dropped
     }
     if step.refusal != nil { counters.warnings += 1 }
     counters.descriptorsCreated += step.descriptorsCreated

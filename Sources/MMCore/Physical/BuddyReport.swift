@@ -47,6 +47,14 @@ public struct BuddyReport: Sendable, Equatable {
   public var resultPFN: UInt64?
   public var resultOrder: Int?
   public var toTail = false
+  /// Why merging stopped (the last block freed).
+  public var mergeStop: MergeStop?
+  /// The caller asked for the tail (`FPI_TO_TAIL`, as boot and some drains do).
+  public var tailForced = false
+  /// `buddy_merge_likely`: the buddy of the parent block one order up is free, so the block went to
+  /// the tail to stay free longer; and which pfn that parent's buddy is (nil at the top orders).
+  public var parentBuddyFree = false
+  public var parentBuddyPFN: UInt64?
   /// Blocks taken from or given back through a per-CPU list batch.
   public var pcpBatch = 0
   public var error: BuddyError?
@@ -62,6 +70,16 @@ public struct BuddyReport: Sendable, Equatable {
     self.order = order
     self.migratetype = migratetype
   }
+}
+
+/// Why `__free_one_page` stopped merging.
+public enum MergeStop: Sendable, Equatable {
+  /// The block reached MAX_PAGE_ORDER.
+  case maxOrder
+  /// The buddy (`pfn ^ (1 << order)`) is not a free block of that order.
+  case buddyNotFree(buddyPFN: UInt64, order: Int)
+  /// From pageblock order up, the two pageblocks' migratetypes may not be merged (isolate, CMA).
+  case migratetypes(buddyPFN: UInt64, order: Int)
 }
 
 /// Why a buddy operation was refused or failed.

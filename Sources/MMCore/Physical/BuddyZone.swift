@@ -399,12 +399,19 @@ public struct BuddyZone: Sendable {
     var order = orderIn
     let mt = mtIn
     var buddyPFN = pfn ^ (1 << UInt64(order))
+    report.mergeStop = .maxOrder
     while order < BuddyConstants.maxOrder {
       buddyPFN = pfn ^ (1 << UInt64(order))
-      guard isFreeBlock(buddyPFN, order: order) else { break }
+      guard isFreeBlock(buddyPFN, order: order) else {
+        report.mergeStop = .buddyNotFree(buddyPFN: buddyPFN, order: order)
+        break
+      }
       if order >= BuddyConstants.pageblockOrder {
         let buddyMT = pageblockMigratetype(buddyPFN)
-        if mt != buddyMT && (!mt.isMergeable || !buddyMT.isMergeable) { break }
+        if mt != buddyMT && (!mt.isMergeable || !buddyMT.isMergeable) {
+          report.mergeStop = .migratetypes(buddyPFN: buddyPFN, order: order)
+          break
+        }
         delFromFreeList(buddyPFN)
         if buddyMT != mt {
           var step = buddyPFN
@@ -422,7 +429,12 @@ public struct BuddyZone: Sendable {
       pfn &= buddyPFN
       order += 1
     }
-    let tail = forceTail || buddyMergeLikely(pfn: pfn, buddyPFN: buddyPFN, order: order)
+    let likely = buddyMergeLikely(pfn: pfn, buddyPFN: buddyPFN, order: order)
+    let tail = forceTail || likely
+    report.tailForced = forceTail
+    report.parentBuddyFree = likely
+    report.parentBuddyPFN =
+      order < BuddyConstants.maxOrder - 1 ? (buddyPFN & pfn) ^ (1 << UInt64(order + 1)) : nil
     addToFreeList(pfn, order: order, mt: mt.rawValue, tail: tail)
     report.resultPFN = pfn
     report.resultOrder = order

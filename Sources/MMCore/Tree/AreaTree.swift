@@ -26,6 +26,9 @@ public struct AreaTree: Sendable {
 
   public var isEmpty: Bool { root == noNode }
 
+  /// Slots in the node storage (linked or released), for checking a recorded slot still exists.
+  public var slotCount: Int { nodes.count }
+
   // MARK: Storage
 
   /// Takes a fresh node (not yet linked) for `[start, end)`.

@@ -185,7 +185,7 @@ enum AddressSpacePanel {
   ) {
     var y = inner.maxY - footer
     if footer == 2 {
-      b.put(inner.x, y, Inspector.summary(input, state), theme.label, clip: inner)
+      b.put(inner.x, y, fitted(Inspector.summary(input, state), width: inner.width - 1), theme.label, clip: inner)
       y += 1
     }
     let fit = input.report?.kva?.fit.map { "last: \($0.rawValue) fit  " } ?? ""
@@ -198,7 +198,8 @@ enum AddressSpacePanel {
         ("█stack", theme.style(.busy, kind: .stack)), ("█vmap/io", theme.style(.busy, kind: .vmap)),
         ("█prog-pack", theme.style(.busy, kind: .progPack)),
       ].filter { _ in theme.color } + [
-        (theme.color ? "" : "█busy", .plain), ("▚unknown", theme.style(.busy, kind: .unknown)),
+        (theme.color ? "" : "█vmalloc M module S stack V vmap/io P prog-pack", .plain),
+        ("▚unknown", theme.style(.busy, kind: .unknown)),
         ("▒lazy", theme.style(.lazy, kind: .vmalloc)),
         ("▓pooled", theme.style(.pooled, kind: .vmalloc)), ("·free", theme.style(.free, kind: .vmalloc)),
         ("┊guard", .plain), ("┈compressed", theme.compressed),

@@ -74,10 +74,23 @@ enum BuddyPanel {
         let mix = lists[order].enumerated().filter { !$0.element.isEmpty }.map {
           "\(mtLetters[$0.offset])\($0.element.count)"
         }.joined(separator: " ")
-        let heads = lists[order].flatMap { $0.prefix(3) }.prefix(3).map(\.hex).joined(separator: " ")
-        let line =
+        let lead =
           String(order).leftPad(3) + " " + String(count).leftPad(6) + " " + String(repeating: "■", count: barLen)
-          + String(repeating: " ", count: 11 - barLen) + mix.padding(11) + " " + heads
+          + String(repeating: " ", count: 11 - barLen) + mix.padding(11) + " "
+        // As many whole pfns as fit, then "…" when the list goes on.
+        let all = lists[order].flatMap { $0.prefix(4) }.prefix(4).map(\.hex)
+        var heads = ""
+        for (i, h) in all.enumerated() {
+          let more = i + 1 < all.count || count > i + 1
+          let next = heads.isEmpty ? h : heads + " " + h
+          if lead.count + next.count + (more ? 2 : 0) < inner.width {
+            heads = next
+          } else {
+            heads += heads.isEmpty ? "…" : " …"
+            break
+          }
+        }
+        let line = lead + heads
         b.put(inner.x, inner.y + 1 + order, line, style(order), clip: inner)
       }
     } else {

@@ -7,13 +7,21 @@ enum DirectMapPanel {
   static func glyph(_ c: DirectMap.Cell, _ theme: Theme) -> (Unicode.Scalar, Style) {
     switch c {
     case .none: return (" ", .plain)
-    case .gigabyte(let a): return ("█", attrStyle(a, theme))
-    case .large(let a): return ("▓", attrStyle(a, theme))
+    case .gigabyte(let a): return (theme.color ? "█" : monoGlyph(a, "█"), attrStyle(a, theme))
+    case .large(let a): return (theme.color ? "▓" : monoGlyph(a, "▓"), attrStyle(a, theme))
     case .split(let present, let ro, let x):
-      // Monochrome: a split with changed attributes is underlined; not-present pages get their glyph.
-      let g: Unicode.Scalar = present == 0 ? "░" : "▒"
-      return (g, theme.color ? Style(fg: x > 0 ? .red : ro > 0 ? .yellow : .cyan) : Style(underline: ro > 0 || x > 0))
+      // Without colour, a split holding executable or read-only pages shows x or r.
+      let g: Unicode.Scalar = present == 0 ? "░" : theme.color ? "▒" : x > 0 ? "x" : ro > 0 ? "r" : "▒"
+      return (g, theme.color ? Style(fg: x > 0 ? .red : ro > 0 ? .yellow : .cyan) : .plain)
     }
+  }
+
+  /// A large leaf's glyph without colour: its level's block when RW, else a letter for what it is.
+  static func monoGlyph(_ a: PageAttrs, _ block: Unicode.Scalar) -> Unicode.Scalar {
+    if !a.contains(.present) { return "░" }
+    if !a.contains(.nx) { return "X" }
+    if !a.contains(.rw) { return "R" }
+    return block
   }
 
   static func attrStyle(_ a: PageAttrs, _ theme: Theme) -> Style {
@@ -94,9 +102,15 @@ enum DirectMapPanel {
       r, title: "direct map  █1G ▓2M ▒4K  j/k GiB h/l cell", style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard inner.height >= 2, dm.gigabytes > 0 else { return }
+    // /proc/meminfo's names when they fit, shorter labels when not; never a number cut short.
+    let counters = [
+      "DirectMap4k \(dm.directMap4k) kB  2M \(dm.directMap2M) kB  1G \(dm.directMap1G) kB",
+      "4k \(dm.directMap4k) kB  2M \(dm.directMap2M) kB  1G \(dm.directMap1G) kB",
+      "4k \(dm.directMap4k)  2M \(dm.directMap2M)  1G \(dm.directMap1G) kB",
+    ]
     b.put(
-      inner.x, inner.y, "DirectMap4k \(dm.directMap4k) kB  2M \(dm.directMap2M) kB  1G \(dm.directMap1G) kB", .plain,
-      clip: inner)
+      inner.x, inner.y, counters.first { $0.count < inner.width } ?? fitted(counters.last!, width: inner.width - 1),
+      .plain, clip: inner)
     let touched = touchedPFN(input)
     let gi = gigabyte(input, state)
     let linked = input.linkedBlocks(state)
@@ -115,10 +129,14 @@ enum DirectMapPanel {
       b[x, row] = Cell(gl, st)
       x += 1
     }
-    b.put(
-      x + 1, row,
+    let counts = [
       "GiB \(gi)  splits L2 \(dm.level2Splits) L3 \(dm.level3Splits)  collapses L2 \(dm.level2Collapses) L3 \(dm.level3Collapses)",
-      theme.label, clip: inner)
+      "GiB \(gi) splits L2 \(dm.level2Splits) L3 \(dm.level3Splits) coll. \(dm.level2Collapses)/\(dm.level3Collapses)",
+      "GiB \(gi) splits L2 \(dm.level2Splits) L3 \(dm.level3Splits)",
+    ]
+    let room = inner.maxX - (x + 1)
+    b.put(
+      x + 1, row, counts.first { $0.count < room } ?? fitted(counts.last!, width: room - 1), theme.label, clip: inner)
     // The gigabyte in view in 2 MiB cells (grouped when the panel is small), then a legend line.
     let rows = inner.height - 3
     guard rows > 0 else { return }
@@ -162,10 +180,19 @@ enum DirectMapPanel {
       }
     }
     let cellSize = Units.size(UInt64(per) * 2 << 20)
-    let legend =
+    let legends =
       theme.color
-      ? "\(cellSize)/cell  green RW  yellow RO  red X  grey not present  magenta: selection"
-      : "\(cellSize)/cell  ░ not present  underlined: RO or X inside"
-    b.put(inner.x, inner.maxY - 1, legend, theme.label, clip: inner)
+      ? [
+        "\(cellSize)/cell  green RW  yellow RO  red X  grey not present  magenta: selection",
+        "\(cellSize)/cell  green RW  yellow RO  red X  grey absent",
+        "\(cellSize)/cell green RW yellow RO red X",
+      ]
+      : [
+        "\(cellSize)/cell  r/R read-only  x/X executable  ░ not present",
+        "\(cellSize)/cell  r RO  x exec  ░ absent",
+      ]
+    b.put(
+      inner.x, inner.maxY - 1, legends.first { $0.count < inner.width } ?? fitted(legends.last!, width: inner.width - 1),
+      theme.label, clip: inner)
   }
 }

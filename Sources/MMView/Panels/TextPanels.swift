@@ -20,7 +20,8 @@ enum TextPanels {
       let step = first + row
       guard step <= input.total else { break }
       let mark = step == input.step ? "▶" : step == target && state.cursor[.log] != nil ? "▸" : " "
-      let text = "\(mark)\(String(step).leftPad(6)) \(TracePrinter.operation(input.operations[step - 1]))"
+      let text = fitted(
+        "\(mark)\(String(step).leftPad(6)) \(TracePrinter.operation(input.operations[step - 1]))", width: inner.width - 1)
       var style = step == input.step ? theme.highlight : (step > input.step ? theme.label : .plain)
       if step == target && state.cursor[.log] != nil { style = focused ? style.reversed : style.underlined }
       b.put(inner.x, inner.y + row, text, style, clip: inner)
@@ -36,21 +37,38 @@ enum TextPanels {
     let inner = r.inset(1)
     guard !inner.isEmpty else { return }
     var explained: [(String, Style)] = []
-    if let report = input.report {
+    if let (n, p) = input.phase {
+      let head =
+        "Phase \(n) of \(input.phases.count): \(p.kind.rawValue)" + (p.function.isEmpty ? "" : " · \(p.function)")
+      for l in wrap(head, width: inner.width) { explained.append((l, Style.plain.emboldened)) }
+      for l in wrap(p.text, width: inner.width) { explained.append((l, .plain)) }
+      if n < input.phases.count {
+        explained.append(("", .plain))
+        explained.append((". next phase  , previous phase", theme.label))
+      }
+    } else if let report = input.report {
       for (i, s) in Explainer.explain(report, machine: input.machine).enumerated() {
         for l in wrap(s, width: inner.width) { explained.append((l, i == 0 ? Style.plain.emboldened : .plain)) }
       }
+      if !input.phases.isEmpty {
+        explained.append(("", .plain))
+        for l in wrap("Press . to take this operation apart: \(input.phases.count) phases.", width: inner.width) {
+          explained.append((l, theme.label))
+        }
+      }
     } else {
-      explained.append(("Step 0: the starting state. Press → to step, Space to play, ? for help.", .plain))
+      for l in wrap(
+        "Step 0: the starting state. → steps, Space plays, . goes phase by phase, ? help.", width: inner.width)
+      {
+        explained.append((l, .plain))
+      }
     }
     var narration: [(String, Style)] = []
-    if let n = input.narration {
+    // Only the text written for this very step: carried-over text belongs to another step.
+    if let n = input.narration, input.narrationIsNew, input.phase == nil || input.phase?.number == 1 {
       for l in wrap(n, width: inner.width) { narration.append((l, theme.narration)) }
     }
-    // A tour's text for this very step comes first; carried-over text goes after what happened.
-    let lines =
-      input.narrationIsNew
-      ? narration + [("", .plain)] + explained : explained + (narration.isEmpty ? [] : [("", .plain)] + narration)
+    let lines = narration.isEmpty ? explained : narration + [("", .plain)] + explained
     let offset = min(state.cursor[.explain, default: 0], max(0, lines.count - inner.height))
     var shown = Array(lines.dropFirst(offset).prefix(inner.height))
     if offset + inner.height < lines.count, !shown.isEmpty {
@@ -68,16 +86,42 @@ enum TextPanels {
       b.put(r.x, r.y, (p.kind == .goto ? " go to step or bookmark: " : " search: ") + p.text + "▏", style, clip: r)
       return
     }
-    let mode = (state.playing ? "▶ playing" : "❚❚ paused") + " \(state.speed.clean)/s"
-    let k = input.machine.config.kva
-    var text =
-      " step \(input.step)/\(input.total)  \(mode)  \(input.source)  \(k.policy.rawValue), \(k.cpus) CPU(s)  [\(state.focus.rawValue)]"
-    if let m = state.message { text += "  — " + m }
     // The hint comes from the command table, so a rebinding shows here too.
     let hint = "\(CommandTable.spec(.help).keys[0]) help  \(CommandTable.spec(.quit).keys[0]) quit "
-    let room = r.width - hint.count - 1
-    b.put(r.x, r.y, text, style, clip: Rect(x: r.x, y: r.y, width: max(0, room), height: 1))
-    if room > 20 { b.put(r.maxX - hint.count, r.y, hint, style, clip: r) }
+    let room = r.width - (r.width > 60 ? hint.count + 1 : 0)
+    let text = statusText(input, state, width: room)
+    // A message longer than the line ends with a visible "…" rather than a cut word.
+    let shown = text.count > room && room > 1 ? String(text.prefix(room - 1)) + "…" : text
+    b.put(r.x, r.y, shown, style, clip: Rect(x: r.x, y: r.y, width: max(0, room), height: 1))
+    if r.width > 60 { b.put(r.maxX - hint.count, r.y, hint, style, clip: r) }
+  }
+
+  /// The status line's parts in order, the least needed dropped first until the line fits.
+  static func statusText(_ input: FrameInput, _ state: UIState, width: Int) -> String {
+    var position = " step \(input.step)/\(input.total)"
+    if let (n, p) = input.phase { position += " · phase \(n)/\(input.phases.count) \(p.kind.rawValue)" }
+    let mode =
+      (state.playing ? "▶ playing" : "❚❚ paused") + " \(state.speed.clean)/s" + (state.phasePlay ? " by phase" : "")
+    let k = input.machine.config.kva
+    var rfc: [String] = []
+    if input.machine.config.memory.unmappedCache { rfc.append("unmapped cache (RFC)") }
+    if !input.machine.execBacking.isEmpty { rfc.append("execmem tree (RFC)") }
+    // (text, priority: higher stays longer)
+    var parts: [(String, Int)] = [(position, 9), (mode, 8)]
+    if let c = input.chapter { parts.append(("chapter: \(c)", 6)) }
+    if !rfc.isEmpty { parts.append((rfc.joined(separator: ", "), 7)) }
+    parts.append((input.source, 2))
+    parts.append(("\(k.policy.rawValue), \(k.cpus) CPU\(k.cpus == 1 ? "" : "s")", 3))
+    parts.append(("[\(state.focus.rawValue)]", 4))
+    if !state.maximized, let shown = state.panelsShown, !shown.contains(.log) { parts.append(("no event log at this size", 5)) }
+    if let m = state.message { parts.append(("— " + m, 10)) }
+    func joined(_ ps: [(String, Int)]) -> String { ps.map(\.0).joined(separator: "  ") }
+    while joined(parts).count > width, let lowest = parts.indices.min(by: { parts[$0].1 < parts[$1].1 }),
+      parts.count > 1
+    {
+      parts.remove(at: lowest)
+    }
+    return joined(parts)
   }
 }
 

@@ -18,8 +18,16 @@ enum TreePanel {
 
   /// The focused node: the one holding the selected address, else the nearest below it; with no
   /// selection, where the last search ended (or the area the last operation touched), else the root.
-  static func focus(_ tree: AreaTree, selection: UInt64?, report: StepReport?) -> NodeID? {
+  static func focus(_ tree: AreaTree, selection: UInt64?, report: StepReport?, phase: Phase? = nil) -> NodeID? {
     guard tree.root != noNode else { return nil }
+    if selection == nil, let f = phase?.focus, let id = tree.node(at: f) { return id }
+    // Where the last search stopped, by slot (an LE or NE cut moved that node's start).
+    if selection == nil, phase == nil, let found = report?.kva?.search.last(where: { $0.decision == .found }),
+      Int(found.id) < tree.slotCount
+    {
+      let n = tree[found.id]
+      if n.end > n.start && (n.start == found.area.start || n.end == found.area.end) { return found.id }
+    }
     let target =
       selection ?? report?.kva?.search.last(where: { $0.decision == .found })?.area.start ?? report?.kva?.area?.start
     guard let a = target else { return tree.root }
@@ -53,7 +61,7 @@ enum TreePanel {
 
   /// The lines to draw: nodes shallower than `top`, the path from the root to `focus`, and `below`
   /// levels of the focus's subtree are open; every other subtree is one summary line.
-  static func lines(_ tree: AreaTree, focus: NodeID?, top: Int, below: Int) -> [Line] {
+  static func lines(_ tree: AreaTree, focus: NodeID?, top: Int, below: Int, alsoOpen: [NodeID] = []) -> [Line] {
     var out: [Line] = []
     guard tree.root != noNode else { return out }
     var onPath = Set<NodeID>()
@@ -66,14 +74,21 @@ enum TreePanel {
       }
       focusDepth = onPath.count - 1
     }
+    // Nodes a phase marks (the search so far) stay visible: the paths to them are open too.
+    for id in alsoOpen {
+      var n = tree[id].parent
+      while n != noNode && onPath.insert(n).inserted { n = tree[n].parent }
+    }
     // (node, depth, side, inside the focus's subtree)
     var stack: [(NodeID, Int, String, Bool)] = [(tree.root, 0, "", focus == tree.root)]
     while let (id, depth, side, inFocus) = stack.popLast() {
       let node = tree[id]
       out.append(Line(depth: depth, side: side, content: .node(node), id: id))
       let open = onPath.contains(id) || depth < top || (inFocus && depth - focusDepth < below)
-      // Pushed right first so the left child comes out first.
-      for (child, childSide) in [(node.right, "\\"), (node.left, "/")] where child != noNode {
+      // Open children are pushed right first so the left comes out first; closed ones are written
+      // at once, left first.
+      let children = open ? [(node.right, "\\"), (node.left, "/")] : [(node.left, "/"), (node.right, "\\")]
+      for (child, childSide) in children where child != noNode {
         if open {
           stack.append((child, depth + 1, childSide, inFocus || child == focus))
         } else {
@@ -110,7 +125,10 @@ enum TreePanel {
     case .free:
       title =
         kva.current.map {
-          "free-area tree (\($0.free.count) node\($0.free.count == 1 ? "" : "s"), height \(input.freeTreeHeight))"
+          let count = (input.phaseTree ?? $0.free).count
+          return input.phaseTree == nil
+            ? "free-area tree (\(count) node\(count == 1 ? "" : "s"), height \(input.freeTreeHeight))"
+            : "free-area tree (\(count) node\(count == 1 ? "" : "s"), as in this phase)"
         }
         ?? "free holes (pre-5.2: no free tree)"
     case .busy: title = "busy areas (\(input.busyCount))"
@@ -121,11 +139,19 @@ enum TreePanel {
     guard !inner.isEmpty else { return }
     if state.treeView == .free, let current = kva.current {
       let area = treeRect(inner)
-      drawTree(&b, area, current.free, input, state, theme, focused: focused)
+      drawTree(&b, area, input.phaseTree ?? current.free, input, state, theme, focused: focused)
       if area.height < inner.height {
+        let legends = [
+          "max = subtree_max_size  ↙↘ went ✓ found ✗ dead end ↗ roll back ↑ climb * changed",
+          "max=subtree_max_size ↙↘ went ✓ found ✗ dead end ↗ roll back ↑ climb *changed",
+          "max=subtree_max_size ↙↘went ✓found ✗dead end ↗back ↑climb *changed",
+          "max=subtree_max_size ↙↘went ✓found ✗dead ↗back ↑climb",
+          "max=subtree_max_size ↙↘✓✗↗↑ search *changed",
+          "max=subtree_max_size",
+        ]
         b.put(
-          inner.x, inner.maxY - 1, "↙↘ went ✓ found ✗ dead end ↗ roll back ↑ climb * max changed",
-          theme.label, clip: inner)
+          inner.x, inner.maxY - 1, legends.first { $0.count <= inner.width } ?? legends.last!, theme.label,
+          clip: inner)
       }
     } else if state.treeView == .free, let legacy = kva.legacy, inner.height > 2 {
       // The old allocator's only memory of where to look next: its cache and the hole it skipped.
@@ -143,9 +169,10 @@ enum TreePanel {
   static func visibleTree(_ tree: AreaTree, _ inner: Rect, _ input: FrameInput, _ state: UIState) -> (
     lines: [Line], offset: Int, focus: NodeID?
   ) {
-    let focus = focus(tree, selection: state.selection, report: input.report)
+    let focus = focus(tree, selection: state.selection, report: input.report, phase: input.phase?.phase)
     let zoom = state.zoom[.tree, default: 0]
-    let all = lines(tree, focus: focus, top: 2 + zoom, below: 2 + zoom)
+    let open = input.phase == nil ? [] : Array(marks(tree, input).keys)
+    let all = lines(tree, focus: focus, top: 2 + zoom, below: 2 + zoom, alsoOpen: open)
     let focusLine = all.firstIndex { $0.id == focus && { if case .node = $0.content { true } else { false } }($0) } ?? 0
     return (all, max(0, min(focusLine - inner.height / 2, all.count - inner.height)), focus)
   }
@@ -191,7 +218,7 @@ enum TreePanel {
   static func selection(atRow row: Int, _ r: Rect, _ input: FrameInput, _ state: UIState) -> UInt64? {
     let inner = r.inset(1)
     guard row >= 0, row < inner.height else { return nil }
-    if state.treeView == .free, let tree = input.machine.kva.current?.free {
+    if state.treeView == .free, let tree = input.phaseTree ?? input.machine.kva.current?.free {
       let (lines, offset, _) = visibleTree(tree, treeRect(inner), input, state)
       return offset + row < lines.count ? tree[lines[offset + row].id].start : nil
     }
@@ -201,14 +228,54 @@ enum TreePanel {
     return listRow >= 0 && offset + listRow < areas.count ? areas[offset + listRow].span.start : nil
   }
 
+  /// The search decisions to mark, by node slot of the drawn tree: in a phase, the steps it shows;
+  /// for a whole step, the last search's steps whose nodes are still there (an NE cut keeps the
+  /// found node's slot for the right part, so the ✓ sits on the node the kernel stopped at).
+  static func marks(_ tree: AreaTree, _ input: FrameInput) -> [NodeID: [SearchDecision]] {
+    guard let k = input.report?.kva else { return [:] }
+    var out: [NodeID: [SearchDecision]] = [:]
+    if let (_, p) = input.phase {
+      guard let shown = p.searchShown else { return [:] }
+      let end = min(p.searchFrom + shown, k.search.count)
+      for s in k.search[min(p.searchFrom, end)..<end] { out[s.id, default: []].append(s.decision) }
+      return out
+    }
+    for s in k.search[min(k.retrySearchStart ?? 0, k.search.count)...] {
+      guard Int(s.id) < tree.slotCount else { continue }
+      let n = tree[s.id]
+      if n.end > n.start, n.start == s.area.start || n.end == s.area.end { out[s.id, default: []].append(s.decision) }
+    }
+    return out
+  }
+
+  /// The tree lines' text, fitted to `width` columns: the whole range first; if that does not fit,
+  /// the start alone, then without the size; never a number cut in the middle.
+  static func nodeText(_ n: AreaNode, marks: String, star: String, width: Int) -> String {
+    let sizes = "\(Units.size(n.size)) max \(Units.size(n.subtreeMax))\(star)"
+    let lead = marks.isEmpty ? "" : marks + " "
+    let candidates = [
+      lead + "\(Units.span(Span(n.start, n.end))) " + sizes,
+      lead + "\(n.start.hex) " + sizes,
+      lead + "\(n.start.hex) max \(Units.size(n.subtreeMax))\(star)",
+      lead + "max \(Units.size(n.subtreeMax))\(star)",
+    ]
+    return candidates.first { $0.count <= width } ?? String(candidates.last!.prefix(max(0, width - 1))) + "…"
+  }
+
   static func drawTree(
     _ b: inout Buffer, _ inner: Rect, _ tree: AreaTree, _ input: FrameInput, _ state: UIState, _ theme: Theme,
     focused: Bool
   ) {
     let report = input.report?.kva
-    var path: [UInt64: [SearchDecision]] = [:]
-    for step in report?.search ?? [] { path[step.area.start, default: []].append(step.decision) }
-    let changed = Set((report?.maxChanges ?? []).map(\.area.start))
+    let path = marks(tree, input)
+    var changed = Set<NodeID>()
+    var lit = Set<NodeID>()
+    if let (_, p) = input.phase {
+      for sp in p.changed { if let id = tree.node(at: sp) { changed.insert(id) } }
+      for sp in p.highlight { if let id = tree.node(at: sp) { lit.insert(id) } }
+    } else {
+      for c in report?.maxChanges ?? [] { if let id = tree.node(at: c.area) { changed.insert(id) } }
+    }
     let (all, offset, focus) = visibleTree(tree, inner, input, state)
     guard !all.isEmpty else {
       b.put(inner.x, inner.y, "(no free areas)", theme.label, clip: inner)
@@ -222,14 +289,15 @@ enum TreePanel {
       }
       switch line.content {
       case .closed(let count, let max):
-        let text = "… \(count) node\(count == 1 ? "" : "s"), max \(Units.size(max))"
+        let full = "… \(count) node\(count == 1 ? "" : "s"), max \(Units.size(max))"
+        let text = full.count < inner.maxX - x ? full : "… \(count), max \(Units.size(max))"
         b.put(x, y, text, theme.label, clip: inner)
       case .node(let n):
-        let marks = (path[n.start] ?? []).map(decisionGlyph).joined()
-        let star = changed.contains(n.start) ? "*" : ""
+        let glyphs = (path[line.id] ?? []).map(decisionGlyph).joined()
+        let star = changed.contains(line.id) ? "*" : ""
         var colourStyle = n.color == .red ? theme.red : theme.black
         var textStyle = Style.plain
-        if !marks.isEmpty {
+        if !glyphs.isEmpty || lit.contains(line.id) {
           textStyle = theme.highlight
         } else if !star.isEmpty {
           textStyle = theme.changed
@@ -240,12 +308,8 @@ enum TreePanel {
         }
         b.put(x, y, n.color == .red ? "R" : "B", colourStyle, clip: inner)
         x += 2
-        // A narrow panel drops the end address: start and size say the same.
-        let range = inner.width >= 56 ? Units.span(Span(n.start, n.end)) : n.start.hex
-        let text = "\(range) \(Units.size(n.size)) max \(Units.size(n.subtreeMax))\(star)"
+        let text = nodeText(n, marks: glyphs, star: star, width: inner.maxX - x - 1)
         b.put(x, y, text, textStyle, clip: inner)
-        x += text.count + 1
-        if !marks.isEmpty { b.put(x, y, marks, theme.highlight, clip: inner) }
       }
     }
   }

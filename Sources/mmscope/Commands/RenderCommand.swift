@@ -31,6 +31,11 @@ struct RenderCommand: ParsableCommand {
   @Option(name: .long, help: "Commands to run first, by name, separated by spaces or commas.")
   var commands: String?
 
+  @Option(
+    name: .long,
+    help: "Draw phase K (1-based) of the operation leading to --at, as `mmscope explain` numbers them.")
+  var phase: Int?
+
   /// The arguments that need no source: checked before a file is read.
   func validate() throws {
     _ = try frameSize()
@@ -68,7 +73,18 @@ struct RenderCommand: ParsableCommand {
     let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
     var state = UIState()
     state.step = step
-    let input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
+    var input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
+    if let phase {
+      if state.step != step { input = FrameInput(timeline: &timeline, step: step, source: name) }
+      guard phase >= 1 && phase <= input.phases.count else {
+        throw ValidationError(
+          input.phases.isEmpty
+            ? "--phase: step \(step) has no phases (step 0 is the starting state)"
+            : "--phase \(phase) is outside 1...\(input.phases.count) (the phases of step \(step))")
+      }
+      state.step = step
+      state.phase = phase
+    }
     let color = ansi && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let frame = Frame.render(input, state, width: w, height: h, color: color)
     print(ansi ? frame.ansi : frame.text, terminator: "")

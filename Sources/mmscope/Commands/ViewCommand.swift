@@ -116,6 +116,7 @@ struct ViewLoop {
         case .mouse(let x, let y):
           Mouse.click(&state, x: x, y: y, input: input, width: session.width, height: session.height)
         default:
+          state.showPanels(Set(Layout.compute(width: session.width, height: session.height).panels.keys))
           state.handle(key, timeline: &timeline, input: input)
         }
         dirty = true
@@ -123,9 +124,9 @@ struct ViewLoop {
       if session.refreshSize() { dirty = true }
       let now = Date()
       if state.playing {
-        let before = state.step
-        state.tick(seconds: now.timeIntervalSince(lastTick), timeline: timeline)
-        if state.step != before { dirty = true }
+        let before = (state.step, state.phase)
+        state.tick(seconds: now.timeIntervalSince(lastTick), timeline: timeline, phaseCount: input.phases.count)
+        if state.step != before.0 || state.phase != before.1 { dirty = true }
       }
       lastTick = now
     }
