@@ -61,7 +61,8 @@ enum Inspector {
       p = tree[p].parent
     }
     func child(_ c: NodeID) -> String {
-      c == noNode ? "none" : "\(Units.span(Span(tree[c].start, tree[c].end))), subtree_max_size \(Units.size(tree[c].subtreeMax))"
+      c == noNode
+        ? "none" : "\(Units.span(Span(tree[c].start, tree[c].end))), subtree_max_size \(Units.size(tree[c].subtreeMax))"
     }
     var out = [
       "range             \(Units.span(Span(n.start, n.end)))",
@@ -70,7 +71,8 @@ enum Inspector {
       "subtree_max_size  \(Units.size(n.subtreeMax)) (\(n.subtreeMax) bytes): the largest free area in its subtree",
       "left child        \(child(n.left))",
       "right child       \(child(n.right))",
-      "parent            " + (n.parent == noNode ? "none (the root)" : Units.span(Span(tree[n.parent].start, tree[n.parent].end))),
+      "parent            "
+        + (n.parent == noNode ? "none (the root)" : Units.span(Span(tree[n.parent].start, tree[n.parent].end))),
     ]
     let visits = (input.report?.kva?.search ?? []).filter { $0.id == id && $0.area.start == n.start }
     if !visits.isEmpty {

@@ -132,9 +132,9 @@ import Testing
     s.send("]", "Right")
     s.wait(for: "the next chapter") { $0.contains("step 4/21") && $0.contains("vfree(b)") }
     s.send("?")
-    s.wait(for: "the help overlay") { $0.contains("keys (any key closes)") && $0.contains("one step forward") }
+    s.wait(for: "the help overlay") { $0.contains("┌ keys (") && $0.contains("one step forward") }
     s.send("Escape")
-    s.wait(for: "help closed") { !$0.contains("keys (any key closes)") }
+    s.wait(for: "help closed") { !$0.contains("┌ keys (") }
     s.send("q")
     let after = s.wait(for: "exit") { $0.contains("EXITED:0") }
     // The terminal is usable again: the shell's echo printed on a normal screen.
@@ -171,13 +171,59 @@ import Testing
     defer { s.close() }
     s.wait(for: "first frame") { $0.contains("step 0/17") && $0.contains("❚❚ paused") }
     s.send("+", "+", "+", "Space")  // 4 → 32 steps a second
-    s.wait(for: "playing to the end") { $0.contains("step 17/17") && $0.contains("❚❚ paused") }
+    // Play stops where each chapter starts; Space goes on, until the end.
+    var screen = s.wait(for: "a chapter's start") { $0.contains("end of a chapter") && $0.contains("❚❚ paused") }
+    var presses = 0
+    while !screen.contains("step 17/17") && presses < 10 {
+      let before = screen.components(separatedBy: "step ").dropFirst().first?.prefix(5) ?? ""
+      s.send("Space")
+      presses += 1
+      screen = s.wait(for: "the next stop") {
+        $0.contains("❚❚ paused") && !($0.components(separatedBy: "step ").dropFirst().first?.hasPrefix(before) ?? true)
+      }
+    }
+    #expect(screen.contains("step 17/17") && screen.contains("❚❚ paused"))
     s.send("Home", "-", "-", "-", "-", "-", "-", "Space")  // 32 → 0.5 steps a second
     s.wait(for: "playing slowly") { $0.contains("▶ playing 0.5/s") }
     s.send("Space")
     let paused = s.wait(for: "paused again") { $0.contains("❚❚ paused") }
     // Space showed step 1 at once; at half a step a second hardly more has passed.
     #expect(paused.contains("step 1/17") || paused.contains("step 2/17"))
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
+  }
+
+  /// `.` and `,` walk the phases of an operation: the status line and the explain pane follow.
+  @Test func phasesWalkWithDotAndComma() {
+    let s = Session("\(Self.binary) --scenario teach-fits")
+    defer { s.close() }
+    s.wait(for: "first frame") { $0.contains("step 0/17") }
+    s.send(".")
+    s.wait(for: "phase 1") { $0.contains("step 1/17 · phase 1/") && $0.contains("Phase 1 of") }
+    s.send(".")
+    s.wait(for: "phase 2, the search") { $0.contains("phase 2/") && $0.contains("find_vmap_lowest_match") }
+    s.send(",")
+    s.wait(for: "back to phase 1") { $0.contains("phase 1/") && $0.contains("alloc_vmap_area") }
+    s.send("Right")
+    s.wait(for: "a whole step again") { $0.contains("step 2/17 ") && !$0.contains("· phase") }
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
+  }
+
+  /// NO_COLOR: no colour escapes at all, and busy kinds and direct-map attributes keep their own
+  /// glyphs (letters) so states stay apart.
+  @Test func noColorKeepsStatesApart() {
+    let s = Session("NO_COLOR=1 \(Self.binary) --scenario tour")
+    defer { s.close() }
+    s.wait(for: "first frame") { $0.contains("step 0/21") }
+    s.send("g", "1", "5", "Enter")
+    let shown = s.wait(for: "step 15 (modules and prog packs)") { $0.contains("step 15/21") }
+    #expect(shown.contains("M module") && shown.contains("P prog-pack"))
+    #expect(shown.contains("PPPP"))
+    let colours = s.screen(colors: true)
+    let colourCodes =
+      (30...37).map { "\u{1b}[\($0)m" } + (40...47).map { "\u{1b}[\($0)m" } + ["\u{1b}[38;", "\u{1b}[48;"]
+    #expect(colourCodes.allSatisfy { !colours.contains($0) }, "no colour escapes with NO_COLOR")
     s.send("q")
     s.wait(for: "exit") { $0.contains("EXITED:0") }
   }

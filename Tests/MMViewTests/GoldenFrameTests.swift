@@ -104,7 +104,7 @@ import Testing
   @Test func helpOverlayAndTooSmall() throws {
     var s = UIState()
     s.showHelp = true
-    let b = frame("teach-fits", at: 0, 100, 40, state: s)
+    let b = frame("teach-fits", at: 0, 100, 50, state: s)
     #expect(b.text.contains("keys (any key closes)") && b.text.contains("one step forward"))
     // At 80x24 the help does not fit: it scrolls, and says so.
     s.helpScroll = 30
@@ -116,12 +116,14 @@ import Testing
   }
 
   @Test func lastOperationIsHighlighted() {
-    // Step 11 places g at [0x110000, 0x112000): the highlight style marks those address cells, and the
-    // found node of the search in the tree.
+    // Step 11 places g at [0x110000, 0x112000) with a no-edge cut of [0x10b000, ...): the highlight
+    // marks those address cells, and ✓ sits on the node the kernel stopped at, which keeps the right
+    // part (the new left node [0x10b000, 0x110000) carries no mark).
     let b = frame("teach-fits", at: 11, 120, 40)
     let theme = Theme(color: true)
     #expect(b.cells.contains { $0.style == theme.highlight && $0.glyph == "█" })
-    #expect(b.text.contains("R [0x10b000, 0x110000) 20 KiB max 20 KiB* ✓"))
+    #expect(b.text.contains("B ✓ [0x112000, 0xffffffffffffffff) 16 EiB max 16 EiB*"))
+    #expect(b.text.contains("R [0x10b000, 0x110000) 20 KiB max 20 KiB* "))
   }
 
   /// A real capture: mid-trace (a page free between vmalloc bursts), a step that allocates a vmap area

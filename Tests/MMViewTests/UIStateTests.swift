@@ -17,18 +17,99 @@ import Testing
     var s = UIState()
     press([.space], &s, &t)
     #expect(s.playing)
-    s.tick(seconds: 1, timeline: t)
-    #expect(s.step == 5 && s.playing)  // the first step at once, then 4 a second
+    s.tick(seconds: 0.5, timeline: t)
+    // The first step at once, then 4 a second (teach-fits' first chapter ends later).
+    #expect(t.bookmarks.allSatisfy { $0.step == 0 || $0.step > 3 })
+    #expect(s.step == 3 && s.playing)
     press([.left], &s, &t)
-    #expect(s.step == 4 && !s.playing)
-    press([.char("n")], &s, &t)
+    #expect(s.step == 2 && !s.playing)
+    press([.char("n"), .char("n"), .char("n")], &s, &t)
     #expect(s.step == 5)
     s.apply(.playPause, timeline: &t)
-    s.tick(seconds: 100, timeline: t)
+    // Play stops at each chapter's start (a bookmark), then goes on when Space is pressed again.
+    var stops: [Int] = []
+    while s.step < t.stepCount && stops.count < 20 {
+      s.tick(seconds: 100, timeline: t)
+      #expect(!s.playing)
+      stops.append(s.step)
+      if s.step < t.stepCount { s.apply(.playPause, timeline: &t) }
+    }
+    let chapters = t.bookmarks.map(\.step).filter { $0 > 5 && $0 < t.stepCount }
+    #expect(stops == Array(Set(chapters)).sorted() + [t.stepCount])
     #expect(s.step == t.stepCount && !s.playing)
     // Playing again from the end starts over.
     press([.space], &s, &t)
     #expect(s.step == 0 && s.playing)
+  }
+
+  /// `.` and `,` walk the phases of the operation leading to the step, and cross into the next or
+  /// previous operation at the ends; → and ← leave the phases.
+  @Test func phasesWalkInsideAndAcrossOperations() {
+    var t = timeline()
+    var s = UIState()
+    s.apply(.nextPhase, timeline: &t, input: input(&t, s))
+    #expect(s.step == 1 && s.phase == 1)
+    let count = input(&t, s).phases.count
+    #expect(count >= 4)
+    for _ in 1..<count { s.apply(.nextPhase, timeline: &t, input: input(&t, s)) }
+    #expect(s.step == 1 && s.phase == count)
+    s.apply(.nextPhase, timeline: &t, input: input(&t, s))
+    #expect(s.step == 2 && s.phase == 1)
+    s.apply(.previousPhase, timeline: &t, input: input(&t, s))
+    #expect(s.step == 1 && s.phase == Int.max)
+    // Int.max stands for the last phase: the frame shows it, and , goes to the one before.
+    #expect(input(&t, s).forPhase(s.phase).phase?.number == count)
+    s.apply(.previousPhase, timeline: &t, input: input(&t, s))
+    #expect(s.step == 1 && s.phase == count - 1)
+    s.apply(.stepForward, timeline: &t, input: input(&t, s))
+    #expect(s.step == 2 && s.phase == nil)
+    // Phase play: each tick due moves one phase.
+    s.phasePlay = true
+    s.apply(.playPause, timeline: &t, input: input(&t, s))
+    s.tick(seconds: 1, timeline: t, phaseCount: input(&t, s).phases.count)
+    #expect(s.step == 2 && s.phase == 1)
+    s.tick(seconds: 0.25, timeline: t, phaseCount: input(&t, s).phases.count)
+    #expect(s.step == 2 && s.phase == 2)
+  }
+
+  /// Focus skips panels the layout does not draw, and a resize moves focus off a hidden panel.
+  @Test func focusNeverLandsOnAHiddenPanel() {
+    var t = timeline()
+    var s = UIState()
+    s.showPanels([.addressSpace, .tree, .explain])
+    var seen: Set<PanelID> = []
+    for _ in 0..<6 {
+      s.apply(.focusNext, timeline: &t)
+      seen.insert(s.focus)
+    }
+    #expect(seen == [.addressSpace, .tree, .explain])
+    s.focus = .directMap
+    s.showPanels([.addressSpace, .tree, .explain])
+    #expect(s.focus == .addressSpace)
+  }
+
+  /// After j/k picked another zone, the next step's pages bring the buddy panel back to their zone.
+  @Test func buddyZoneFollowsTheNextStep() {
+    var t = timeline()
+    var s = UIState()
+    s.step = 3
+    s.focus = .buddy
+    s.apply(.cursorDown, timeline: &t, input: input(&t, s))
+    #expect(s.cursor[.buddy] != nil)
+    s.apply(.stepForward, timeline: &t, input: input(&t, s))
+    #expect(s.cursor[.buddy] == nil)
+  }
+
+  /// The go-to prompt's error names the bookmarks to pick from.
+  @Test func gotoErrorListsBookmarks() {
+    var t = timeline()
+    var s = UIState()
+    s.handle(.char("g"), timeline: &t)
+    for c in "nosuch" { s.handle(.char(c), timeline: &t) }
+    s.handle(.enter, timeline: &t)
+    let names = t.bookmarks.map(\.name)
+    #expect(!names.isEmpty)
+    #expect(s.message?.contains("bookmarks: " + names.joined(separator: ", ")) == true)
   }
 
   /// The view loop ticks every 50 ms or so: at 1 step a second, twenty ticks make one step (plus the
@@ -74,7 +155,7 @@ import Testing
     press([.char("g")] + "full-fit".map { Key.char($0) } + [.enter], &s, &t)
     #expect(s.step == 7)
     press([.char("g"), .char("x"), .backspace, .char("9"), .char("9"), .enter], &s, &t)
-    #expect(s.step == 7 && s.message == "'99' is neither a step in 0...17 nor a bookmark")
+    #expect(s.step == 7 && s.message?.hasPrefix("'99' is neither a step in 0...17 nor a bookmark (bookmarks: ") == true)
     press([.char("/")] + "alloc_vmap".map { Key.char($0) } + [.enter], &s, &t)
     #expect(s.step == 10 && s.lastSearch == "alloc_vmap")
     press([.char("N")], &s, &t)
@@ -154,16 +235,15 @@ import Testing
 
   @Test func treeCursorFollowsThePreorderAndParents() {
     // teach-fits step 11, free tree in pre-order: [0x106000,..) root, /[0x1,..), \[0x112000,..),
-    // /[0x10b000,..) under it. Without a selection the focus is where the last search ended.
+    // /[0x10b000,..) under it. Without a selection the focus is where the last search ended: the
+    // NE cut left that node holding the right part, [0x112000, ...).
     var t = timeline()
     var s = UIState()
     s.step = 11
     s.focus = .tree
     let i = input(&t, s)
     let tree = i.machine.kva.current!.free
-    #expect(tree[TreePanel.focus(tree, selection: nil, report: i.report)!].start == 0x10b000)
-    pressSeeing([.char("k")], &s, &t)
-    #expect(s.selection == 0x112000)
+    #expect(tree[TreePanel.focus(tree, selection: nil, report: i.report)!].start == 0x112000)
     pressSeeing([.char("k")], &s, &t)
     #expect(s.selection == 0x1)
     pressSeeing([.char("k"), .char("k")], &s, &t)  // the root, then nothing before it

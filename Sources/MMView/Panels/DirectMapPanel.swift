@@ -192,7 +192,8 @@ enum DirectMapPanel {
         "\(cellSize)/cell  r RO  x exec  ░ absent",
       ]
     b.put(
-      inner.x, inner.maxY - 1, legends.first { $0.count < inner.width } ?? fitted(legends.last!, width: inner.width - 1),
+      inner.x, inner.maxY - 1,
+      legends.first { $0.count < inner.width } ?? fitted(legends.last!, width: inner.width - 1),
       theme.label, clip: inner)
   }
 }

@@ -21,7 +21,8 @@ enum TextPanels {
       guard step <= input.total else { break }
       let mark = step == input.step ? "▶" : step == target && state.cursor[.log] != nil ? "▸" : " "
       let text = fitted(
-        "\(mark)\(String(step).leftPad(6)) \(TracePrinter.operation(input.operations[step - 1]))", width: inner.width - 1)
+        "\(mark)\(String(step).leftPad(6)) \(TracePrinter.operation(input.operations[step - 1]))",
+        width: inner.width - 1)
       var style = step == input.step ? theme.highlight : (step > input.step ? theme.label : .plain)
       if step == target && state.cursor[.log] != nil { style = focused ? style.reversed : style.underlined }
       b.put(inner.x, inner.y + row, text, style, clip: inner)
@@ -113,7 +114,9 @@ enum TextPanels {
     parts.append((input.source, 2))
     parts.append(("\(k.policy.rawValue), \(k.cpus) CPU\(k.cpus == 1 ? "" : "s")", 3))
     parts.append(("[\(state.focus.rawValue)]", 4))
-    if !state.maximized, let shown = state.panelsShown, !shown.contains(.log) { parts.append(("no event log at this size", 5)) }
+    if !state.maximized, let shown = state.panelsShown, !shown.contains(.log) {
+      parts.append(("no event log at this size", 5))
+    }
     if let m = state.message { parts.append(("— " + m, 10)) }
     func joined(_ ps: [(String, Int)]) -> String { ps.map(\.0).joined(separator: "  ") }
     while joined(parts).count > width, let lowest = parts.indices.min(by: { parts[$0].1 < parts[$1].1 }),
