@@ -45,6 +45,20 @@ public struct Scenario: Sendable {
   /// Explicit zones instead of the x86 layout for the memory size (teaching machines).
   public var zones: [ZoneSpec]?
   let generate: @Sendable (_ steps: Int, _ cpus: Int, _ rng: inout SeededRandom) -> ScriptBuilder
+  /// For scenarios whose narration depends on the machine (the tour explains the legacy walk under
+  /// `--policy legacy`, and says when the unmapped cache is off).
+  var generateForMachine: (@Sendable (_ config: MachineConfig) -> ScriptBuilder)? = nil
+
+  /// A narrated scenario that reads the machine it runs on.
+  init(
+    name: String, summary: String, cpus: Int, memory: UInt64, unmappedCache: Bool,
+    narrated: @escaping @Sendable (_ config: MachineConfig) -> ScriptBuilder
+  ) {
+    self.init(name: name, summary: summary, cpus: cpus, memory: memory, unmappedCache: unmappedCache) { _, _, _ in
+      ScriptBuilder()
+    }
+    generateForMachine = narrated
+  }
 
   public init(
     name: String, summary: String, cpus: Int = 1, vmapNodes: Bool = true, steps: Int = 0,
@@ -76,7 +90,7 @@ public struct Scenario: Sendable {
     let config = MachineConfig(
       cpus: cpus, vmapNodes: options.vmapNodes ?? defaultVmapNodes, policy: options.policy ?? .current, memory: memory)
     var rng = SeededRandom(seed: options.seed)
-    let builder = generate(options.steps ?? defaultSteps, cpus, &rng)
+    let builder = generateForMachine?(config) ?? generate(options.steps ?? defaultSteps, cpus, &rng)
     return Script(config: config, items: builder.items)
   }
 }

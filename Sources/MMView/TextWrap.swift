@@ -1,9 +1,24 @@
+import Foundation
+
+let sizeUnits: Set<String> = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "kB", "pages", "page"]
+
 /// Word-wraps text to `width` columns.
 func wrap(_ text: String, width: Int) -> [String] {
   guard width > 0 else { return [] }
   var lines: [String] = []
   var line = ""
-  for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+  // A number and its unit ("16 EiB", "12 KiB") stay on one line.
+  var words: [String] = []
+  for w in text.split(separator: " ", omittingEmptySubsequences: true) {
+    if sizeUnits.contains(w.trimmingCharacters(in: .punctuationCharacters)), let last = words.last,
+      last.last?.isNumber == true
+    {
+      words[words.count - 1] = last + " " + w
+    } else {
+      words.append(String(w))
+    }
+  }
+  for word in words {
     if line.isEmpty {
       line = String(word)
     } else if line.count + 1 + word.count <= width {

@@ -85,6 +85,22 @@ import Testing
     #expect(run.violations().isEmpty)
   }
 
+  /// Where the pre-5.2 allocator's O(N) walk really shows: long_busy_list alone stays next-fit
+  /// (free_vmap_cache resumes after the last area: about one area per allocation), while the
+  /// test_vmalloc sequence, whose sizes and alignments keep resetting the cache, walks far more
+  /// per allocation than the augmented tree visits.
+  @Test func legacyWalkIsLinearOnlyWhenItsCacheIsReset() {
+    func perAlloc(_ name: String, _ policy: VmallocPolicy, steps: Int) -> Double {
+      let script = ScenarioLibrary.named(name)!.script(ScenarioOptions(steps: steps, policy: policy))
+      let c = Replay.run(script, check: false).machine.counters
+      return Double(c.nodesVisited) / Double(c.allocs)
+    }
+    #expect(perAlloc("long_busy_list_alloc_test", .legacy, steps: 400) < 1.1)
+    let legacy = perAlloc("test_vmalloc", .legacy, steps: 8000)
+    let current = perAlloc("test_vmalloc", .current, steps: 8000)
+    #expect(legacy > 25 && legacy > 3 * current, "legacy \(legacy), current \(current) per allocation")
+  }
+
   @Test func alignShiftStopsAtTheFirstFailure() {
     let run = Replay.run(ScenarioLibrary.named("align_shift_alloc_test")!.script()).machine
     #expect(run.counters.allocs == 46 && run.counters.failed == 1 && run.counters.warnings == 0)

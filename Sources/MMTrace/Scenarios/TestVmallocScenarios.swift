@@ -102,7 +102,8 @@ enum TestVmallocScenarios {
     },
     Scenario(
       name: "long_busy_list_alloc_test",
-      summary: "test_vmalloc: 15000 busy pages, then 100-page + 1-page pairs (the old allocator's O(N) case)",
+      summary:
+        "test_vmalloc: 15000 busy pages, then 100-page + 1-page pairs (alone, the old allocator's cache keeps it next-fit: about one area walked per allocation)",
       steps: 2000
     ) { steps, _, _ in
       var s = ScriptBuilder()
@@ -142,7 +143,8 @@ enum TestVmallocScenarios {
     },
     Scenario(
       name: "test_vmalloc",
-      summary: "test_vmalloc.sh performance: the KVA tests above in sequence, on one CPU (sequential_test_order=1)",
+      summary:
+        "test_vmalloc.sh performance: the KVA tests above in sequence, on one CPU (varying sizes and alignments reset the old allocator's cache: its O(N) walk shows here)",
       steps: 20000
     ) { steps, cpus, rng in
       var s = ScriptBuilder()

@@ -12,24 +12,38 @@ enum TourScenario {
   static let scenario = Scenario(
     name: "tour",
     summary: "the guided tour: every panel in turn, narrated (what `mmscope` opens on)",
-    cpus: 1, steps: 0, memory: 2 << 30, unmappedCache: true
-  ) { _, _, _ in
+    cpus: 1, memory: 2 << 30, unmappedCache: true
+  ) { config in
+    let legacy = config.kva.policy == .legacy
+    let cache = config.memory.unmappedCache
     var s = ScriptBuilder()
     s.bookmark("welcome")
     s.narrate(
-      "Welcome to mmscope. Each step is one kernel operation; this pane says what it did and why. "
-        + "→ or n steps, ← or p steps back, Space plays, ] jumps to the next chapter, ? lists every key. "
-        + "Top: the vmalloc address space. Left: the free-area tree. Right: buddy free lists, direct map, event log.")
+      "Welcome to mmscope. Each step is one kernel operation. → steps, ← steps back, . takes a step apart "
+        + "phase by phase, Space plays, ] next chapter, ? every key.")
     // Chapter 1: the address space and the free tree.
-    s.narrate(
-      "a = vmalloc(16 KiB): 4 pages plus a guard page (┊). The kernel's free tree starts as one area over the "
-        + "whole address space, so the address panel compresses the huge free runs (┈ 16 EiB ┈) and draws the rest "
-        + "to scale. The request lands inside that one area: a no-edge (NE) fit, which splits it in two.")
-    s.op(vmalloc("a", 16 * kib))
-    s.narrate(
-      "b = vmalloc(4 KiB) is cut from the left edge of the free area after a: a left-edge (LE) fit. In the tree, "
-        + "↙ ↘ mark where the search went and ✓ where it stopped; * marks nodes whose subtree_max_size changed.")
-    s.op(vmalloc("b", 4 * kib))
+    if legacy {
+      s.narrate(
+        "a = vmalloc(16 KiB): 4 pages plus a guard page (┊). This is the pre-5.2 allocator (--policy legacy): "
+          + "it keeps no tree of free areas, only the busy ones. It walks the busy list from its cached position "
+          + "(free_vmap_cache) to the first hole big enough between two busy areas.")
+      s.op(vmalloc("a", 16 * kib))
+      s.narrate(
+        "b = vmalloc(4 KiB): the walk resumes at a, where the last allocation ended (next-fit), so it steps "
+          + "over one busy area only. The left panel lists the holes, free_vmap_cache and cached_hole_size.")
+      s.op(vmalloc("b", 4 * kib))
+    } else {
+      s.narrate(
+        "a = vmalloc(16 KiB): 4 pages plus a guard page (┊). The kernel's free tree starts as one area over the "
+          + "whole address space, so the address panel compresses the huge free runs (┈ 16 EiB ┈) and draws the "
+          + "rest to scale. The request lands inside that one area: a no-edge (NE) fit, which splits it in two.")
+      s.op(vmalloc("a", 16 * kib))
+      s.narrate(
+        "b = vmalloc(4 KiB) is cut from the left edge of the free area after a: a left-edge (LE) fit. In the "
+          + "tree, ↙ ↘ mark where the search went and ✓ where it stopped; * marks nodes whose subtree_max_size "
+          + "changed. Press . to watch the search node by node.")
+      s.op(vmalloc("b", 4 * kib))
+    }
     s.narrate(
       "c = vmalloc(64 KiB). Its 16 pages come from the buddy allocator one at a time: look at the buddy panel, "
         + "where the orders that were split are highlighted and ◆ on the memory strip marks c's pages.")
@@ -41,18 +55,25 @@ enum TourScenario {
     )
     s.op(.vfree(.name("b"), cpu: 0))
     s.narrate(
-      "The purge returns b's range to the free tree. Busy neighbours on both sides: it becomes a free node "
-        + "of its own, and subtree_max_size is updated up the path to the root.")
+      legacy
+        ? "The purge takes b out of the busy list for good: its range is a hole between a and c now."
+        : "The purge returns b's range to the free tree. Busy neighbours on both sides: it becomes a free node "
+          + "of its own, and subtree_max_size is updated up the path to the root.")
     s.op(.purge)
     s.narrate(
-      "d = vmalloc(4 KiB) needs 8 KiB with its guard page: exactly b's old hole. Lowest fit finds it first: "
-        + "a full fit (FL) removes the node. Press h or l to select areas in the top panel, Enter to inspect one.")
+      legacy
+        ? "d = vmalloc(4 KiB) needs 8 KiB with its guard page: exactly b's old hole. The walk starts from the "
+          + "cache or the start of the window and steps over busy areas until it reaches the hole. Press h or l "
+          + "to select areas in the top panel, Enter to inspect one."
+        : "d = vmalloc(4 KiB) needs 8 KiB with its guard page: exactly b's old hole. Lowest fit finds it first: "
+          + "a full fit (FL) removes the node. Press h or l to select areas in the top panel, Enter to inspect one.")
     s.op(vmalloc("d", 4 * kib))
     // Chapter 2: the buddy allocator.
     s.bookmark("buddy")
     s.narrate(
       "alloc_pages(order 3): 8 contiguous pages. The smallest free block that fits is split; each split puts "
-        + "the upper half back one order lower. Each new free block costs a memory descriptor in Wilcox's plan.")
+        + "the upper half back one order lower. In Wilcox's memory-descriptor proposal (not mainline) each new "
+        + "free block would need a descriptor.")
     s.op(.allocPages(order: 3, migratetype: .movable, zone: .normal, cpu: 0, name: "x"))
     s.narrate("alloc_pages(order 0): one page, from the smallest free block again.")
     s.op(.allocPages(order: 0, migratetype: .movable, zone: .normal, cpu: 0, name: "y"))
@@ -74,12 +95,19 @@ enum TourScenario {
         + "512 identical 4 KiB leaves into a 2 MiB one again.")
     s.op(.setMemory(.rw, .name("c"), pages: 16))
     s.narrate(
-      "Loading a module: text becomes RO+X, rodata RO, data NX. With Rapoport's unmapped cache on, the pages "
-        + "come from a 2 MiB block taken out of the direct map whole, so the module splits nothing new.")
+      cache
+        ? "Loading a module: text becomes RO+X, rodata RO, data NX. With Rapoport's unmapped cache on (an RFC, "
+          + "not in mainline v6.18), the pages come from a 2 MiB block taken out of the direct map whole, so the "
+          + "module splits nothing new."
+        : "Loading a module: text becomes RO+X, rodata RO, data NX. The unmapped cache is off, so changing the "
+          + "pages' direct-map aliases splits the 2 MiB leaves they sit in (try --unmapped-cache on).")
     s.op(
       .loadModule(
         name: "m", ModuleLayout(text: 24 * kib + 100, rodata: 8 * kib, data: 8 * kib), cpu: 0))
-    s.narrate("memfd_secret pages come from the same cache: removed from the direct map, no split.")
+    s.narrate(
+      cache
+        ? "memfd_secret pages come from the same cache: removed from the direct map, no split."
+        : "memfd_secret pages are removed from the direct map one at a time: each can split a 2 MiB leaf.")
     s.op(.secretmemAlloc(name: "s", pages: 4))
     // Chapter 4: sharing executable memory.
     s.bookmark("exec")
@@ -93,8 +121,8 @@ enum TourScenario {
         + "is the point: without it every program would change the direct map on its own.")
     s.op(.progPackAlloc(size: 3000, name: "p1"))
     s.narrate(
-      "Song Liu's execmem tree does the same with a free tree of RO+X space carved from 2 MiB areas: "
-        + "text is allocated from the tree, not the page allocator.")
+      "Song Liu's execmem tree (an RFC, not merged in this form) does the same with a free tree of RO+X space "
+        + "carved from 2 MiB areas: text is allocated from the tree, not the page allocator.")
     s.op(.execmemAlloc(size: 5000, align: 64, name: "e0"))
     // Chapter 5: coalescing.
     s.bookmark("coalesce")

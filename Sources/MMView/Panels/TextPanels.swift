@@ -37,29 +37,31 @@ enum TextPanels {
     b.border(r, title: "what happened", style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard !inner.isEmpty else { return }
+    // One column kept free at the right, so a word never touches the border.
+    let width = max(1, inner.width - 1)
     var explained: [(String, Style)] = []
     if let (n, p) = input.phase {
       let head =
         "Phase \(n) of \(input.phases.count): \(p.kind.rawValue)" + (p.function.isEmpty ? "" : " · \(p.function)")
-      for l in wrap(head, width: inner.width) { explained.append((l, Style.plain.emboldened)) }
-      for l in wrap(p.text, width: inner.width) { explained.append((l, .plain)) }
+      for l in wrap(head, width: width) { explained.append((l, Style.plain.emboldened)) }
+      for l in wrap(p.text, width: width) { explained.append((l, .plain)) }
       if n < input.phases.count {
         explained.append(("", .plain))
         explained.append((". next phase  , previous phase", theme.label))
       }
     } else if let report = input.report {
       for (i, s) in Explainer.explain(report, machine: input.machine).enumerated() {
-        for l in wrap(s, width: inner.width) { explained.append((l, i == 0 ? Style.plain.emboldened : .plain)) }
+        for l in wrap(s, width: width) { explained.append((l, i == 0 ? Style.plain.emboldened : .plain)) }
       }
       if !input.phases.isEmpty {
         explained.append(("", .plain))
-        for l in wrap("Press . to take this operation apart: \(input.phases.count) phases.", width: inner.width) {
+        for l in wrap("Press . to take this operation apart: \(input.phases.count) phases.", width: width) {
           explained.append((l, theme.label))
         }
       }
     } else {
       for l in wrap(
-        "Step 0: the starting state. → steps, Space plays, . goes phase by phase, ? help.", width: inner.width)
+        "Step 0: the starting state. → steps, Space plays, . goes phase by phase, ? help.", width: width)
       {
         explained.append((l, .plain))
       }
@@ -67,7 +69,7 @@ enum TextPanels {
     var narration: [(String, Style)] = []
     // Only the text written for this very step: carried-over text belongs to another step.
     if let n = input.narration, input.narrationIsNew, input.phase == nil || input.phase?.number == 1 {
-      for l in wrap(n, width: inner.width) { narration.append((l, theme.narration)) }
+      for l in wrap(n, width: width) { narration.append((l, theme.narration)) }
     }
     let lines = narration.isEmpty ? explained : narration + [("", .plain)] + explained
     let offset = min(state.cursor[.explain, default: 0], max(0, lines.count - inner.height))

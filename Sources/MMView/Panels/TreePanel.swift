@@ -156,8 +156,16 @@ enum TreePanel {
     } else if state.treeView == .free, let legacy = kva.legacy, inner.height > 2 {
       // The old allocator's only memory of where to look next: its cache and the hole it skipped.
       let cache = legacy.freeCacheStart.map { "after the area at \($0.hex)" } ?? "none (walk from the start)"
+      let hole = Units.size(legacy.cachedHoleSize)
+      let start = legacy.freeCacheStart.map(\.hex) ?? "none"
+      let lines = [
+        "free_vmap_cache: \(cache); cached_hole_size \(hole)",
+        "free_vmap_cache \(start)  cached_hole_size \(hole)",
+        "free_vmap_cache \(start) hole \(hole)",
+        "cache \(start) hole \(hole)",
+      ]
       b.put(
-        inner.x, inner.y, "free_vmap_cache: \(cache); cached_hole_size \(Units.size(legacy.cachedHoleSize))",
+        inner.x, inner.y, lines.first { $0.count < inner.width } ?? fitted(lines.last!, width: inner.width - 1),
         theme.label, clip: inner)
       drawList(&b, listRect(inner, input, state), input, state, theme, focused: focused)
     } else {
