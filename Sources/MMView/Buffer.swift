@@ -110,8 +110,9 @@ public struct Buffer: Sendable, Equatable {
     }
     put(r.x, r.maxY - 1, "└" + String(repeating: "─", count: r.width - 2) + "┘", style)
     if !title.isEmpty && r.width > 4 {
+      // A title too long for the border keeps its first words whole and ends with "…".
       put(
-        r.x + 1, r.y, " " + title + " ", titleStyle ?? style.emboldened,
+        r.x + 1, r.y, " " + fitted(title, width: r.width - 4) + " ", titleStyle ?? style.emboldened,
         clip: Rect(x: r.x + 1, y: r.y, width: r.width - 2, height: 1))
     }
   }

@@ -22,6 +22,16 @@ public enum Units {
     return (one == one.rounded(.down) ? String(Int(one)) : String(one)) + " " + units[i]
   }
 
+  /// `size`, with the exact byte count beside it when the short form rounds ("40 KiB (40959 B)").
+  public static func exactSize(_ bytes: UInt64) -> String {
+    let short = size(bytes)
+    let units: [(String, UInt64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("TiB", 1 << 40)]
+    for (name, unit) in units where short.hasSuffix(" " + name) {
+      return bytes % unit == 0 && short == "\(bytes / unit) \(name)" ? short : "\(short) (\(bytes) B)"
+    }
+    return short
+  }
+
   public static func span(_ s: Span) -> String { "[\(s.start.hex), \(s.end.hex))" }
 
   public static func pages(_ n: UInt64) -> String { n == 1 ? "1 page" : "\(n) pages" }

@@ -47,6 +47,7 @@ import Testing
     case .mergedNext(let f, let r): "next \(f.start) \(r.start)-\(r.end)"
     case .mergedPrev(let f, let r): "prev \(f.start) \(r.start)-\(r.end)"
     case .released(let s, let from): "release \(s.start) \(from)"
+    case .unlinkingMergedNext(let n, let p): "unlink \(n.start) into \(p.start)"
     }
   }
 
@@ -137,6 +138,21 @@ import Testing
         keys.remove(at: i)
       }
       let log = t.finishStepLog()
+      // Every intermediate tree is a proper tree: each child points back at its parent (lib/rbtree.c
+      // leaves some rotations half-linked for the next case; the snapshots must not).
+      for k in 0...log.steps.count {
+        let mid = before.applying(log.steps[0..<k])
+        var stack = mid.root == noNode ? [] : [mid.root]
+        var seen = 0
+        if mid.root != noNode { #expect(mid[mid.root].parent == noNode) }
+        while let n = stack.popLast(), seen <= mid.slotCount {
+          seen += 1
+          for c in [mid[n].left, mid[n].right] where c != noNode {
+            #expect(mid[c].parent == n, "step \(k) of \(log.steps.map(\.kind))")
+            stack.append(c)
+          }
+        }
+      }
       let replayed = before.applying(log.steps[...])
       #expect(replayed.preorder().map(\.node) == t.preorder().map(\.node))
       #expect(replayed.root == t.root)

@@ -33,6 +33,7 @@ extension AreaTree {
         if outcome.mergedNext {
           // The next node goes first, then the predecessor grows over both.
           let gone = outcome.node
+          if recordingSteps { noteStep(.unlinkingMergedNext(node: current, previous: into)) }
           unlink(gone)
           releaseNode(gone)
           if record { changes.append(.erased(current)) }

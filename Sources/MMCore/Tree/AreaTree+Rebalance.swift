@@ -80,7 +80,7 @@ extension AreaTree {
           if tmp != noNode { setParentColor(tmp, parent, .black) }
           setParentColor(parent, node, .red)
           augmentRotate(old: parent, new: node)
-          if recordingSteps { noteStep(.insertRotateParent(at: span(parent), direction: .left)) }
+          if recordingSteps { noteConsistent(.insertRotateParent(at: span(parent), direction: .left), node, gparent) }
           parent = node
           tmp = nodes[Int(node)].right
         }
@@ -118,7 +118,7 @@ extension AreaTree {
           if tmp != noNode { setParentColor(tmp, parent, .black) }
           setParentColor(parent, node, .red)
           augmentRotate(old: parent, new: node)
-          if recordingSteps { noteStep(.insertRotateParent(at: span(parent), direction: .right)) }
+          if recordingSteps { noteConsistent(.insertRotateParent(at: span(parent), direction: .right), node, gparent) }
           parent = node
           tmp = nodes[Int(node)].left
         }
@@ -255,7 +255,9 @@ extension AreaTree {
           nodes[Int(parent)].right = tmp2
           if tmp1 != noNode { setParentColor(tmp1, sibling, .black) }
           augmentRotate(old: sibling, new: tmp2)
-          if recordingSteps { noteStep(.eraseRotateSibling(at: span(sibling), direction: .right)) }
+          if recordingSteps {
+            noteConsistent(.eraseRotateSibling(at: span(sibling), direction: .right), tmp2, parent, lifted: sibling)
+          }
           tmp1 = sibling
           sibling = tmp2
         }
@@ -305,7 +307,9 @@ extension AreaTree {
           nodes[Int(parent)].left = tmp2
           if tmp1 != noNode { setParentColor(tmp1, sibling, .black) }
           augmentRotate(old: sibling, new: tmp2)
-          if recordingSteps { noteStep(.eraseRotateSibling(at: span(sibling), direction: .left)) }
+          if recordingSteps {
+            noteConsistent(.eraseRotateSibling(at: span(sibling), direction: .left), tmp2, parent, lifted: sibling)
+          }
           tmp1 = sibling
           sibling = tmp2
         }
@@ -320,5 +324,29 @@ extension AreaTree {
         break
       }
     }
+  }
+
+  /// Records a rotation lib/rbtree.c leaves half-linked for the next case to finish (insert case 2
+  /// does not set the rotated node's parent; erase case 3 sets neither parent): the snapshot shows
+  /// the tree as that rotation made it, `top` under `above` (and `lifted` under `top`), then the
+  /// live links are put back exactly as the kernel's code has them.
+  mutating func noteConsistent(_ kind: TreeStepKind, _ top: NodeID, _ above: NodeID, lifted: NodeID = noNode) {
+    let savedTop = nodes[Int(top)].parent
+    let savedLifted = lifted == noNode ? noNode : nodes[Int(lifted)].parent
+    let savedLeft = nodes[Int(above)].left
+    let savedRight = nodes[Int(above)].right
+    let old = savedTop
+    nodes[Int(top)].parent = above
+    if lifted != noNode { nodes[Int(lifted)].parent = top }
+    // In insert case 2 `above` (the grandparent) still points at the old parent.
+    if old != above {
+      if nodes[Int(above)].left == old { nodes[Int(above)].left = top }
+      if nodes[Int(above)].right == old { nodes[Int(above)].right = top }
+    }
+    noteStep(kind)
+    nodes[Int(top)].parent = savedTop
+    if lifted != noNode { nodes[Int(lifted)].parent = savedLifted }
+    nodes[Int(above)].left = savedLeft
+    nodes[Int(above)].right = savedRight
   }
 }

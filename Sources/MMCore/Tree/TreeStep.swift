@@ -43,6 +43,9 @@ public enum TreeStepKind: Sendable, Equatable {
   case mergedNext(freed: Span, result: Span)
   /// `merge_or_add_vmap_area`: the freed range (perhaps with the next area) joined the previous one.
   case mergedPrev(freed: Span, result: Span)
+  /// `merge_or_add_vmap_area`: having joined the next area, the range touches the previous one too:
+  /// the next node (`node`) is unlinked, and the previous one will cover all three.
+  case unlinkingMergedNext(node: Span, previous: Span)
   /// `__purge_vmap_area_lazy`: an area leaves a lazy list or a pool, about to go back (no write yet).
   case released(Span, from: ReleaseSource)
 }

@@ -8,13 +8,20 @@ enum BuddyPanel {
 
   /// The zone shown: the one the cursor picked; else, for an area the user selected, the zone of its
   /// pages; else the zone the last operation touched; else the selected area's, else the highest.
+  /// The block operations to highlight: the one a phase is about, else all of the step's.
+  static func reports(_ input: FrameInput) -> [BuddyReport] {
+    let all = input.report?.buddy ?? []
+    if let i = input.phase?.phase.buddy, i < all.count { return [all[i]] }
+    return all
+  }
+
   static func zoneIndex(_ input: FrameInput, _ state: UIState) -> Int {
     let zones = input.machine.memory.zones
     guard !zones.isEmpty else { return 0 }
     if let c = state.cursor[.buddy] { return ((c % zones.count) + zones.count) % zones.count }
     let linked = input.linkedBlocks(state).first.flatMap { b in zones.firstIndex { $0.contains(b.pfn) } }
     if state.selection != nil, let linked { return linked }
-    let touched = input.report?.buddy.first.flatMap { r in zones.firstIndex { $0.name == r.zone } }
+    let touched = reports(input).first.flatMap { r in zones.firstIndex { $0.name == r.zone } }
     return touched ?? linked ?? zones.count - 1
   }
 
@@ -24,7 +31,7 @@ enum BuddyPanel {
     let zones = input.machine.memory.zones
     guard !zones.isEmpty else { return nil }
     let z = zones[zoneIndex(input, state)]
-    guard let r = input.report?.buddy.last(where: { $0.zone == z.name }) else { return nil }
+    guard let r = reports(input).last(where: { $0.zone == z.name }) else { return nil }
     return r.operation == .free ? r.resultOrder ?? r.order : r.order
   }
 
@@ -45,12 +52,14 @@ enum BuddyPanel {
     guard !zones.isEmpty else { return }
     let zi = zoneIndex(input, state)
     let z = zones[zi]
+    // Inside an operation the lists are drawn as the whole operation left them: the title says so.
+    let when = input.phase != nil && !(input.phase?.phase.showsBefore ?? false) ? " (after the step)" : ""
     b.border(
-      r, title: "buddy: \(z.name) \(z.freePages) free pages  j/k zone h/l order",
+      r, title: "buddy: \(z.name) \(z.freePages) free pages\(when)  j/k zone h/l order",
       style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard inner.height >= 3, inner.width >= 20 else { return }
-    let last = input.report?.buddy.first { $0.zone == z.name }
+    let last = reports(input).first { $0.zone == z.name }
     var touched = Set((last?.splits ?? []).map(\.order))
     touched.formUnion((last?.merges ?? []).map(\.order))
     if let o = last?.resultOrder { touched.insert(o) }

@@ -45,7 +45,8 @@ enum DirectMapPanel {
   }
 
   static func touchedPFN(_ input: FrameInput) -> UInt64? {
-    input.report?.directMap.splits.first?.pfn ?? input.report?.directMap.collapses.first?.pfn
+    if let i = input.phase?.phase.split, let d = input.report?.directMap, i < d.splits.count { return d.splits[i].pfn }
+    return input.report?.directMap.splits.first?.pfn ?? input.report?.directMap.collapses.first?.pfn
   }
 
   /// The row (from the panel's inside top) of the every-gigabyte overview's first gigabyte, when

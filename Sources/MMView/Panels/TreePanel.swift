@@ -128,7 +128,9 @@ enum TreePanel {
           let count = (input.phaseTree ?? $0.free).count
           return input.phaseTree == nil
             ? "free-area tree (\(count) node\(count == 1 ? "" : "s"), height \(input.freeTreeHeight))"
-            : "free-area tree (\(count) node\(count == 1 ? "" : "s"), as in this phase)"
+            : r.width >= 60
+              ? "free-area tree (\(count) node\(count == 1 ? "" : "s"), as in this phase)"
+              : "free-area tree (this phase)"
         }
         ?? "free holes (pre-5.2: no free tree)"
     case .busy: title = "busy areas (\(input.busyCount))"

@@ -27,6 +27,20 @@ public enum PhaseBuilder {
   static func kva(_ k: KVAReport, _ r: StepReport, before: Machine, after: Machine) -> [Phase] {
     var out: [Phase] = []
     let tree = before.kva.current?.free
+    // Operations that place several areas (a module's text, rodata and data; a pack; a secretmem
+    // user's pages) keep only the last area's report: their searches cannot be shown one by one, but
+    // every tree step of all of them was recorded and is shown in order.
+    if !singleArea(r.operation) {
+      var p = Phase(
+        .request, "",
+        "This operation makes several address-space changes; the search of each is not kept, but every change to the free tree is shown below in the order it happened."
+      )
+      p.treeSteps = 0
+      p.showsBefore = true
+      out.append(p)
+      out += treeStepPhases(r.treeSteps, range: 0..<r.treeSteps.count)
+      return out
+    }
     switch k.operation {
     case .alloc:
       out += request(k, r.operation, before: before)
@@ -71,9 +85,22 @@ public enum PhaseBuilder {
       out += treeStepPhases(r.treeSteps, range: 0..<r.treeSteps.count)
     case .purge:
       for p in k.purges { out.append(purgePhase(p, before: before, treeSteps: 0)) }
-      out += treeStepPhases(r.treeSteps, range: 0..<r.treeSteps.count)
+      // While the purge merges areas back, the address space still shows them as lazy.
+      out += treeStepPhases(r.treeSteps, range: 0..<r.treeSteps.count).map {
+        var p = $0
+        p.showsBefore = true
+        return p
+      }
     }
     return out
+  }
+
+  /// Whether the operation's KVA report is all the address-space work it did.
+  static func singleArea(_ op: Operation) -> Bool {
+    switch op {
+    case .vmalloc, .allocVmapArea, .vfree, .purge, .kernelPurge: true
+    default: false
+    }
   }
 
   static func request(_ k: KVAReport, _ op: Operation, before: Machine) -> [Phase] {
@@ -82,12 +109,13 @@ public enum PhaseBuilder {
     if case .vmalloc(let v) = op {
       let pages = req.size / KernelConstants.pageSize
       what =
-        "vmalloc(\(Units.size(v.size))) asks alloc_vmap_area for \(Units.size(req.size)): "
+        "vmalloc(\(Units.exactSize(v.size))) asks alloc_vmap_area for \(Units.exactSize(req.size)): "
         + (v.noGuard
           ? "\(Units.pages(pages)), no guard page (VM_NO_GUARD)"
           : "\(Units.pages(pages - 1)) plus one guard page that stays unmapped")
     } else {
-      what = "alloc_vmap_area asks for \(Units.size(req.size)) (\(Units.pages(req.size / KernelConstants.pageSize)))"
+      what =
+        "alloc_vmap_area asks for \(Units.exactSize(req.size)) (\(Units.pages(req.size / KernelConstants.pageSize)))"
     }
     what +=
       (req.align > KernelConstants.pageSize
@@ -96,10 +124,10 @@ public enum PhaseBuilder {
     if before.kva.current != nil {
       if k.searchLength != req.size {
         what +=
-          " The search looks for \(Units.size(k.searchLength)) = size + align - 1 (adjust_search_size): with align above PAGE_SIZE, any block of that length holds the request aligned wherever it starts."
+          " The search looks for \(Units.exactSize(k.searchLength)) = size + align - 1 (adjust_search_size): with align above PAGE_SIZE, any block of that length holds the request aligned wherever it starts."
       } else {
         what +=
-          " The search looks for exactly \(Units.size(k.searchLength)): align is at most PAGE_SIZE, so no slack is needed."
+          " The search looks for exactly \(Units.exactSize(k.searchLength)): align is at most PAGE_SIZE, so no slack is needed."
       }
     }
     if let at = req.at { what += " The recorded kernel placed it at \(at.hex)." }
@@ -193,7 +221,7 @@ public enum PhaseBuilder {
           "Climbing to \(Units.span(s.area)): it cannot hold the request, and its right subtree cannot help (largest \(Units.size(rightMax)), or vstart \(s.vstart.hex) is already past it): keep climbing."
       case .rollBackRight:
         text =
-          "Climbing to \(Units.span(s.area)): its right subtree has a block of \(Units.size(rightMax)) ≥ \(len) and vstart \(s.vstart.hex) is not past it: vstart moves to \((s.area.start &+ 1).hex), so the left side already searched is never tried again, and the search goes right (the roll-back)."
+          "Climbing to \(Units.span(s.area)): its right subtree has a block of \(Units.size(rightMax)) ≥ \(len) and vstart \(s.vstart.hex) is not past this node: the search goes right (the roll-back), and vstart moves to \((s.area.start &+ 1).hex), one past this node's start, so that climbing back here later will not enter this right subtree a second time."
       }
       var p = Phase(.search, "find_vmap_lowest_match", text)
       p.treeSteps = treeSteps
@@ -262,18 +290,23 @@ public enum PhaseBuilder {
 
   static func purgePhase(_ p: PurgeReport, before: Machine, treeSteps: Int) -> Phase {
     var text: String
+    let pools = before.config.kva.vmapNodes > 1
     if p.areas == 0 {
-      text = "__purge_vmap_area_lazy finds nothing lazy"
+      text = "The purge finds nothing lazy"
       text += p.decayed > 0 ? "; \(p.decayed) pooled area(s) decay back to the free tree." : "."
     } else {
       text =
-        "__purge_vmap_area_lazy: one TLB flush over \(Units.span(Span(p.start, p.end))) covers all \(p.areas) lazy area(s) (\(Units.pages(p.pages))). "
+        "One TLB flush over \(Units.span(Span(p.start, p.end))) covers all \(p.areas) lazy area(s) (\(Units.pages(p.pages))). "
       if p.decayed > 0 { text += "First \(p.decayed) pooled area(s) decay back to the free tree. " }
-      text += "Each released area then goes, in the kernel's order, "
-      text +=
-        p.fullDecay
-        ? "back to the free tree (a full decay after a failed search skips the pools)."
-        : "into its vmap node's pool when it is tagged for one and the pool has room (\(p.pooled) did), else back to the free tree, merging with free neighbours."
+      if p.fullDecay {
+        text += "After a failed search the pools are skipped: every area goes back to the free tree."
+      } else if pools {
+        text +=
+          "Then each area, in the kernel's order, goes into its vmap node's pool when it is tagged for one and the pool has room (\(p.pooled) did), else back to the free tree, merging with free neighbours."
+      } else {
+        text +=
+          "With one vmap node there are no pools: each area goes back to the free tree, merging with free neighbours."
+      }
     }
     var ph = Phase(.purge, "__purge_vmap_area_lazy", text)
     ph.treeSteps = treeSteps
@@ -342,7 +375,7 @@ public enum PhaseBuilder {
     let a = Units.size(old)
     let b = Units.size(new)
     guard a == b else { return "\(a) → \(b)" }
-    return new < old ? "\(a) → \(Units.size(old - new)) less" : "\(a) → \(Units.size(new - old)) more"
+    return new < old ? "\(a), down by \(Units.size(old - new))" : "\(a), up by \(Units.size(new - old))"
   }
 
   static func phase(for kind: TreeStepKind) -> Phase? {
@@ -416,7 +449,8 @@ public enum PhaseBuilder {
         "Erase case 2: the sibling \(sp(s)) and its children are black: the sibling turns red"
           + (red
             ? ", and the red parent \(sp(parent)) turns black: the black heights are even again."
-            : "; the missing black moves up to the parent \(sp(parent)), and the check goes on from there."))
+            : "; the missing black moves up to the parent \(sp(parent)), and the check goes on from it (unless it is the root, where it ends).")
+      )
       p.highlight = [s, parent]
       p.focus = parent
     case .eraseRotateSibling(let at, let d):
@@ -468,6 +502,13 @@ public enum PhaseBuilder {
       )
       p.highlight = [result]
       p.focus = result
+    case .unlinkingMergedNext(let n, let prev):
+      p = Phase(
+        .tree, "merge_or_add_vmap_area",
+        "The range also begins where the previous free area \(sp(prev)) ends: the node \(sp(n)) is unlinked from the tree, and the previous node will cover all of it."
+      )
+      p.highlight = [n, prev]
+      p.focus = n
     case .mergedPrev(let f, let result):
       p = Phase(
         .tree, "merge_or_add_vmap_area",
@@ -494,39 +535,30 @@ public enum PhaseBuilder {
 
   // MARK: Buddy
 
+  /// The buddy reports in the order they happened: a report with splits, merges, a fallback or a
+  /// tail insertion gets phases of its own; runs of plain takes and frees between them are one
+  /// phase each.
   static func buddy(_ r: StepReport) -> [Phase] {
     var out: [Phase] = []
     var plain: [Int] = []
+    func flush() {
+      guard !plain.isEmpty else { return }
+      out.append(plainPhase(r, plain))
+      plain = []
+    }
     for (i, b) in r.buddy.enumerated() {
-      if b.error != nil || (b.splits.isEmpty && b.merges.isEmpty && b.source != .claimed && b.source != .stolen) {
+      let detailed =
+        b.error == nil
+        && (!b.splits.isEmpty || !b.merges.isEmpty || b.source == .claimed || b.source == .stolen
+          || (b.operation == .free && b.source != .pcp && b.resultOrder != nil && b.toTail))
+      if detailed {
+        flush()
+        out += buddyDetail(b, index: i)
+      } else {
         plain.append(i)
-        continue
-      }
-      out += buddyDetail(b, index: i)
-    }
-    if !plain.isEmpty {
-      let allocs = plain.filter { r.buddy[$0].operation == .alloc && r.buddy[$0].error == nil }
-      let frees = plain.filter { r.buddy[$0].operation == .free && r.buddy[$0].error == nil }
-      var parts: [String] = []
-      if let first = allocs.first {
-        let b = r.buddy[first]
-        parts.append(
-          "\(allocs.count) block(s) taken straight off a free list of their own order (no split), the first order-\(b.order) at pfn \(b.pfn?.hex ?? "?")"
-            + (b.source == .pcp ? " from the CPU's per-CPU list" : ""))
-      }
-      if let first = frees.first {
-        let b = r.buddy[first]
-        parts.append(
-          "\(frees.count) block(s) freed without merging, the first order-\(b.order) at pfn \(b.pfn?.hex ?? "?")"
-            + (b.source == .pcp ? " to the CPU's per-CPU list" : ", its buddy not free"))
-      }
-      for i in plain where r.buddy[i].error != nil { parts.append("refused: \(r.buddy[i].error!.description)") }
-      if !parts.isEmpty {
-        var p = Phase(.buddy, "rmqueue / __free_one_page", "Buddy allocator: " + parts.joined(separator: "; ") + ".")
-        p.buddy = plain.first
-        out.append(p)
       }
     }
+    flush()
     if r.buddy.count >= 64 {
       var p = Phase(
         .buddy, "rmqueue / __free_one_page",
@@ -536,6 +568,34 @@ public enum PhaseBuilder {
       out.append(p)
     }
     return out
+  }
+
+  /// One phase for a run of takes and frees that needed no split or merge.
+  static func plainPhase(_ r: StepReport, _ run: [Int]) -> Phase {
+    let allocs = run.filter { r.buddy[$0].operation == .alloc && r.buddy[$0].error == nil }
+    let frees = run.filter { r.buddy[$0].operation == .free && r.buddy[$0].error == nil }
+    var parts: [String] = []
+    if let first = allocs.first {
+      let b = r.buddy[first]
+      parts.append(
+        (allocs.count == 1
+          ? "one block taken straight off a free list of its own order (no split): order-\(b.order) at pfn \(b.pfn?.hex ?? "?")"
+          : "\(allocs.count) blocks taken straight off free lists of their own order (no split), the first order-\(b.order) at pfn \(b.pfn?.hex ?? "?")")
+          + (b.source == .pcp ? " from the CPU's per-CPU list" : ""))
+    }
+    if let first = frees.first {
+      let b = r.buddy[first]
+      parts.append(
+        (frees.count == 1
+          ? "one block freed without merging: order-\(b.order) at pfn \(b.pfn?.hex ?? "?")"
+          : "\(frees.count) blocks freed without merging, the first order-\(b.order) at pfn \(b.pfn?.hex ?? "?")")
+          + (b.source == .pcp
+            ? " to the CPU's per-CPU list" : ": its buddy is not free, so it goes to the head of its list"))
+    }
+    for i in run where r.buddy[i].error != nil { parts.append("refused: \(r.buddy[i].error!.description)") }
+    var p = Phase(.buddy, "rmqueue / __free_one_page", "Buddy allocator: " + parts.joined(separator: "; ") + ".")
+    p.buddy = run.first
+    return p
   }
 
   static func buddyDetail(_ b: BuddyReport, index: Int) -> [Phase] {
@@ -554,7 +614,7 @@ public enum PhaseBuilder {
       case .claimed?:
         add(
           .buddy, "__rmqueue_claim",
-          "No \(mt) block of order \(b.order) or above is free in \(b.zone), so the allocator falls back: it takes the order-\(taken) \(b.takenMigratetype?.procName.lowercased() ?? "") block at pfn \(takenAt.hex) and claims its pageblock for \(mt) (enough of it is free or compatible)."
+          "No \(mt) block of order \(b.order) or above is free in \(b.zone), so the allocator falls back: it takes the order-\(taken) \(b.takenMigratetype?.procName.lowercased() ?? "") block at pfn \(takenAt.hex) and claims its pageblock(s) for \(mt) (enough of it is free or compatible)."
         )
       case .stolen?:
         add(
