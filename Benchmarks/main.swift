@@ -224,7 +224,9 @@ if runs("render") {
   for (i, s) in starts.enumerated() where i % 3 == 0 { m.apply(.vfree(.address(s), cpu: 0)) }
   m.apply(.purge)
   m.recordDetail = true
-  let report = m.apply(.allocVmapArea(KVARequest(size: 4096), kind: .vmalloc, name: nil))
+  let pre = m
+  let last = Operation.allocVmapArea(KVARequest(size: 4096), kind: .vmalloc, name: nil)
+  let report = m.apply(last)
   let busy = m.kva.busyAreas.count
   let nodes = m.kva.current!.free.count
   let ops = OperationLog([.purge])
@@ -258,6 +260,33 @@ if runs("render") {
     Row(
       name: "frame input (area runs) per step", value: build / Double(reps) * 1e3, unit: "ms",
       note: "once per step shown, reused by every redraw at that step"))
+  // What the view adds per step for the phases: the last operation applied again with every tree
+  // step recorded (each step compares all nodes), then the phases built from the report.
+  var phased = input!
+  let phasesTime = measure {
+    for _ in 0..<reps {
+      var x = pre
+      x.recordSteps = true
+      let r = x.apply(last)
+      phased.before = pre
+      phased.report = r
+      phased.phases = PhaseBuilder.phases(r, before: pre, after: x)
+    }
+  }
+  rows.append(
+    Row(
+      name: "phases per step (record tree steps + build)", value: phasesTime / Double(reps) * 1e3, unit: "ms",
+      note: "\(phased.phases.count) phases; once per step shown"))
+  var ps = UIState()
+  ps.step = 1
+  ps.phase = phased.phases.firstIndex { $0.kind == .search }.map { $0 + 1 } ?? 1
+  let phaseFrame = measure {
+    for _ in 0..<reps { _ = Frame.render(phased, ps, width: 200, height: 60) }
+  }
+  rows.append(
+    Row(
+      name: "render 200x60, a search phase", value: phaseFrame / Double(reps) * 1e3, unit: "ms",
+      note: "drawn on the machine before the operation (its area runs rebuilt per frame)"))
 }
 
 let w = rows.map(\.name.count).max()!
