@@ -24,9 +24,15 @@ public struct FrameInput: Sendable {
   public let inUse: Span?
   /// The free tree's height (a walk of the whole tree: once per step, not per frame).
   public let freeTreeHeight: Int
-  /// The machine before the step's operation, and the operation's phases (empty at step 0).
+  /// The machine before the step's operation, and the operation's phases (empty at step 0, and
+  /// until asked for: recording them costs a comparison of the whole free tree per tree step).
   public var before: Machine? = nil
   public var phases: [Phase] = []
+  /// Whether `phases` were built (an input for phases shown is built with them).
+  public var hasPhases = false
+  /// The `before` machine's input, computed once with the phases (its runs feed phases drawn on the
+  /// state before the operation).
+  var beforeInput: Box<FrameInput>? = nil
   /// Set on the input `forPhase` derives: the phase shown (1-based number and the phase), and the
   /// free tree as it stood at that phase (nil: the machine's own tree).
   public var phase: (number: Int, phase: Phase)? = nil
@@ -34,16 +40,37 @@ public struct FrameInput: Sendable {
   /// The chapter (the last bookmark at or before the step), for the status line.
   public var chapter: String? = nil
 
-  /// Reads everything from a timeline at `step`.
-  public init(timeline: inout Timeline, step: Int, source: String) {
-    let (m, before, r) = timeline.stateWithSteps(at: step)
+  /// Reads everything from a timeline at `step`; with `phases`, also the operation's phases.
+  public init(timeline: inout Timeline, step: Int, source: String, phases withPhases: Bool = false) {
+    let (m, before, r) =
+      withPhases
+      ? timeline.stateWithSteps(at: step)
+      : {
+        let s = timeline.state(at: step)
+        return (s.0, nil, s.1)
+      }()
     self.init(
       machine: m, report: r, step: step, total: timeline.stepCount, narration: timeline.narration(at: step),
       operations: timeline.operations, source: source)
     narrationIsNew = timeline.narrationEntry(at: step)?.isNew ?? false
     chapter = timeline.bookmarks.last { $0.step <= step }?.name
+    hasPhases = withPhases
+    if let r, let before { attachPhases(report: r, before: before) }
+  }
+
+  /// Takes the step's report recorded with its tree steps (`Machine.recordSteps`) and the machine
+  /// before the operation, and builds the phases and what phases drawn on that machine need.
+  public mutating func attachPhases(report r: StepReport, before: Machine) {
+    report = r
     self.before = before
-    if let r, let before { phases = PhaseBuilder.phases(r, before: before, after: m) }
+    hasPhases = true
+    phases = PhaseBuilder.phases(r, before: before, after: machine)
+    var b = FrameInput(
+      machine: before, report: r, step: step, total: total, narration: narration, operations: operations,
+      source: source)
+    b.narrationIsNew = narrationIsNew
+    b.chapter = chapter
+    beforeInput = Box(b)
   }
 
   /// The input for phase `number` (1-based) of the step's operation: the machine before the
@@ -53,14 +80,11 @@ public struct FrameInput: Sendable {
     let n = min(max(number, 1), phases.count)
     let p = phases[n - 1]
     var out = self
-    if p.showsBefore, let before {
-      out = FrameInput(
-        machine: before, report: report, step: step, total: total, narration: narration, operations: operations,
-        source: source)
-      out.narrationIsNew = narrationIsNew
-      out.chapter = chapter
+    if p.showsBefore, let b = beforeInput {
+      out = b.value
       out.before = before
       out.phases = phases
+      out.hasPhases = true
     }
     out.phase = (n, p)
     if let k = p.treeSteps, let tree = before?.kva.current?.free, let r = report {
@@ -124,4 +148,10 @@ public struct FrameInput: Sendable {
     }
     return backing.pfns.map { ($0, backing.order) }
   }
+}
+
+/// A shared, immutable value (lets a struct hold another of its own type).
+final class Box<T: Sendable>: Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
 }

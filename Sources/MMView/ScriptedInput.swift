@@ -29,10 +29,12 @@ public enum ScriptedInput {
   public static func run(
     _ commands: [CommandID], state: inout UIState, timeline: inout Timeline, source: String
   ) -> FrameInput {
-    var input = FrameInput(timeline: &timeline, step: state.step, source: source)
+    var input = FrameInput(timeline: &timeline, step: state.step, source: source, phases: state.phase != nil)
     for c in commands {
       state.apply(c, timeline: &timeline, input: input)
-      if state.step != input.step { input = FrameInput(timeline: &timeline, step: state.step, source: source) }
+      if state.step != input.step || (state.phase != nil && !input.hasPhases) {
+        input = FrameInput(timeline: &timeline, step: state.step, source: source, phases: state.phase != nil)
+      }
     }
     return input
   }

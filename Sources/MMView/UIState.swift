@@ -105,10 +105,12 @@ public struct UIState: Sendable, Equatable {
       playing = false
       step = max(step - 1, 0)
     case .nextPhase:
+      // The shown input carries the phases once phases are shown; from a whole step, . enters
+      // phase 1 of that step's operation (step 0 has none: the first operation's).
       playing = false
       if let p = phase, min(p, phaseCount) < phaseCount {
         phase = min(p, phaseCount) + 1
-      } else if phase == nil && phaseCount > 0 {
+      } else if phase == nil && step > 0 {
         phase = 1
       } else if step < total {
         step += 1
@@ -116,7 +118,12 @@ public struct UIState: Sendable, Equatable {
       }
     case .previousPhase:
       playing = false
-      let p = phase.map { min($0, max(phaseCount, 1)) } ?? max(phaseCount - 1, 0)
+      if phase == nil {
+        // The whole step is its last phase: , goes to the last phase (the result).
+        phase = step > 0 ? Int.max : nil
+        break
+      }
+      let p = min(phase!, max(phaseCount, 1))
       if p > 1 {
         phase = p - 1
       } else if step > 0 {
@@ -279,6 +286,11 @@ public struct UIState: Sendable, Equatable {
     playCredit -= Double(due)
     cursor[.explain] = nil
     if phasePlay {
+      // Like `.`: from a whole step, its own first phase.
+      if phase == nil && step > 0 {
+        phase = 1
+        return
+      }
       let p = phase.map { min($0, phaseCount) } ?? 0
       if p < phaseCount {
         phase = p + 1

@@ -20,7 +20,7 @@ import Testing
   /// Every step's input, from step 0 to the last, read from one timeline.
   static func inputs(_ scenario: String) -> [FrameInput] {
     var t = Timeline(script: ScenarioLibrary.named(scenario)!.script())
-    return (0...t.stepCount).map { FrameInput(timeline: &t, step: $0, source: "scenario \(scenario)") }
+    return (0...t.stepCount).map { FrameInput(timeline: &t, step: $0, source: "scenario \(scenario)", phases: true) }
   }
 
   /// A phase inside a step: the step's input and the phase's 1-based number.

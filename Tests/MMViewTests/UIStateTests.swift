@@ -49,6 +49,8 @@ import Testing
     var s = UIState()
     s.apply(.nextPhase, timeline: &t, input: input(&t, s))
     #expect(s.step == 1 && s.phase == 1)
+    // Phases are built only for an input that shows them.
+    #expect(FrameInput(timeline: &t, step: 1, source: "test").phases.isEmpty)
     let count = input(&t, s).phases.count
     #expect(count >= 4)
     for _ in 1..<count { s.apply(.nextPhase, timeline: &t, input: input(&t, s)) }
@@ -62,6 +64,12 @@ import Testing
     s.apply(.previousPhase, timeline: &t, input: input(&t, s))
     #expect(s.step == 1 && s.phase == count - 1)
     s.apply(.stepForward, timeline: &t, input: input(&t, s))
+    #expect(s.step == 2 && s.phase == nil)
+    // From a whole step, , shows its last phase and . its first.
+    s.apply(.previousPhase, timeline: &t, input: input(&t, s))
+    #expect(s.step == 2 && s.phase == Int.max)
+    s.apply(.stepForward, timeline: &t, input: input(&t, s))
+    s.apply(.stepBack, timeline: &t, input: input(&t, s))
     #expect(s.step == 2 && s.phase == nil)
     // Phase play: each tick due moves one phase.
     s.phasePlay = true
@@ -204,7 +212,9 @@ import Testing
   }
 
   /// The frame input at the state's step, as the view loop hands it to the reducer.
-  func input(_ t: inout Timeline, _ s: UIState) -> FrameInput { FrameInput(timeline: &t, step: s.step, source: "test") }
+  func input(_ t: inout Timeline, _ s: UIState) -> FrameInput {
+    FrameInput(timeline: &t, step: s.step, source: "test", phases: s.phase != nil)
+  }
 
   func pressSeeing(_ keys: [Key], _ s: inout UIState, _ t: inout Timeline) {
     for k in keys {

@@ -53,9 +53,9 @@ enum TextPanels {
       for (i, s) in Explainer.explain(report, machine: input.machine).enumerated() {
         for l in wrap(s, width: width) { explained.append((l, i == 0 ? Style.plain.emboldened : .plain)) }
       }
-      if !input.phases.isEmpty {
+      if input.report != nil {
         explained.append(("", .plain))
-        for l in wrap("Press . to take this operation apart: \(input.phases.count) phases.", width: width) {
+        for l in wrap("Press . to take this operation apart, phase by phase.", width: width) {
           explained.append((l, theme.label))
         }
       }

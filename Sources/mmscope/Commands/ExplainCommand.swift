@@ -30,7 +30,7 @@ struct ExplainCommand: ParsableCommand {
       throw ValidationError("--at 0 is the starting state: no operation leads to it; use 1 or more")
     }
     var timeline = Timeline(script: script)
-    let input = FrameInput(timeline: &timeline, step: step, source: "")
+    let input = FrameInput(timeline: &timeline, step: step, source: "", phases: true)
     print("step \(step): \(TracePrinter.operation(timeline.operation(step - 1)))")
     for (i, p) in input.phases.enumerated() { print(p.line(number: i + 1)) }
   }

@@ -75,7 +75,9 @@ struct RenderCommand: ParsableCommand {
     state.step = step
     var input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
     if let phase {
-      if state.step != step { input = FrameInput(timeline: &timeline, step: step, source: name) }
+      if state.step != step || !input.hasPhases {
+        input = FrameInput(timeline: &timeline, step: step, source: name, phases: true)
+      }
       guard phase >= 1 && phase <= input.phases.count else {
         throw ValidationError(
           input.phases.isEmpty

@@ -105,7 +105,10 @@ struct ViewLoop {
     var dirty = true
     while !state.quit && !session.hungUp {
       if dirty {
-        if input.step != state.step { input = FrameInput(timeline: &timeline, step: state.step, source: source) }
+        // Phases are recorded only while they are shown (they cost a walk of the tree per tree step).
+        if input.step != state.step || (state.phase != nil && !input.hasPhases) {
+          input = FrameInput(timeline: &timeline, step: state.step, source: source, phases: state.phase != nil)
+        }
         session.draw(Frame.render(input, state, width: session.width, height: session.height, color: session.hasColor))
         dirty = false
         if crashAfterFirstFrame { fatalError("crash requested by --crash-after-first-frame") }
