@@ -243,6 +243,20 @@ public struct CurrentKVA: Sendable {
     return purge(fullDecay: fullDecay, changes: &ignored)
   }
 
+  /// The drain work as an operation of its own, reported like an allocation or a free: the tree
+  /// changes and the `subtree_max_size` values it changed.
+  public mutating func purgeReport() -> KVAReport {
+    var report = KVAReport(operation: .purge)
+    if recordDetail {
+      free.logMaxChanges = true
+      free.maxLog.removeAll(keepingCapacity: true)
+    }
+    report.purges = [purge(fullDecay: false, changes: &report.freeTreeChanges)]
+    if recordDetail { finishMaxLog(into: &report) }
+    report.lazyPages = lazyPages
+    return report
+  }
+
   mutating func purge(fullDecay: Bool, changes: inout [FreeTreeChange]) -> PurgeReport {
     let record = recordDetail
     var report = PurgeReport(

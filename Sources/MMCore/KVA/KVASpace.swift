@@ -52,6 +52,15 @@ public struct KVASpace: Sendable {
     return legacy!.free(addr)
   }
 
+  /// A purge as an operation of its own, with the tree changes it made.
+  public mutating func purgeReport() -> KVAReport {
+    if current != nil { return current!.purgeReport() }
+    var r = KVAReport(operation: .purge)
+    r.purges = [legacy!.purge()]
+    r.lazyPages = legacy!.lazyPages
+    return r
+  }
+
   /// The drain work (`drain_vmap_area_work`): purge without a full pool decay.
   public mutating func purge() -> PurgeReport {
     if current != nil { return current!.purge(fullDecay: false) }

@@ -91,9 +91,7 @@ public struct Machine: Sendable {
     case .allocVmapArea(let req, let kind, let name): allocVmapArea(req, kind: kind, name: name, step: &step)
     case .vfree(let ref, _): vfree(ref, step: &step)
     case .purge:
-      var r = KVAReport(operation: .purge)
-      r.purges = [kva.purge()]
-      r.lazyPages = kva.lazyPages
+      let r = kva.purgeReport()
       counters.record(r)
       step.kva = r
     case .allocPages(let order, let mt, let zone, let cpu, let name):
@@ -102,10 +100,7 @@ public struct Machine: Sendable {
     case .allocPagesAt(let pfn, let order, let mt):
       step.add(memory.allocPagesAt(pfn, order: order, migratetype: mt, owner: 0))
     case .kernelPurge(let recorded):
-      var r = KVAReport(operation: .purge)
-      let p = kva.purge()
-      r.purges = [p]
-      r.lazyPages = kva.lazyPages
+      let r = kva.purgeReport()
       counters.record(r)
       counters.kernelPurgedAreas += recorded
       step.kva = r

@@ -40,8 +40,8 @@ enum TourScenario {
       s.op(vmalloc("a", 16 * kib))
       s.narrate(
         "b = vmalloc(4 KiB) is cut from the left edge of the free area after a: a left-edge (LE) fit. In the "
-          + "tree, ↙ ↘ mark where the search went and ✓ where it stopped; * marks nodes whose subtree_max_size "
-          + "changed. Press . to watch the search node by node.")
+          + "tree, ↙ marks where the search went left, ✗ a dead end, and ✓ the node where it stopped after "
+          + "climbing back. Press . to watch the search node by node.")
       s.op(vmalloc("b", 4 * kib))
     }
     s.narrate(
@@ -58,7 +58,8 @@ enum TourScenario {
       legacy
         ? "The purge takes b out of the busy list for good: its range is a hole between a and c now."
         : "The purge returns b's range to the free tree. Busy neighbours on both sides: it becomes a free node "
-          + "of its own, and subtree_max_size is updated up the path to the root.")
+          + "of its own, the tree rotates to stay balanced, and subtree_max_size is updated up the path (* marks "
+          + "the values that changed).")
     s.op(.purge)
     s.narrate(
       legacy

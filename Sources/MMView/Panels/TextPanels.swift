@@ -59,7 +59,7 @@ enum TextPanels {
           explained.append((l, theme.label))
         }
       }
-    } else {
+    } else if input.narration == nil || !input.narrationIsNew {
       for l in wrap(
         "Step 0: the starting state. → steps, Space plays, . goes phase by phase, ? help.", width: width)
       {

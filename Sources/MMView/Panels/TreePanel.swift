@@ -189,7 +189,7 @@ enum TreePanel {
 
   /// Where the tree's lines go: all of the panel, less a legend line at the bottom when it is tall.
   static func treeRect(_ inner: Rect) -> Rect {
-    inner.height >= 8 ? Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1) : inner
+    inner.height >= 5 ? Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1) : inner
   }
 
   /// Where the list goes: below the cache line in the legacy allocator's hole list.
