@@ -126,6 +126,8 @@ public struct FrameInput: Sendable {
   /// The area the last operation allocated or freed, or the busy area it named (set_memory on an
   /// area changes its pages, so those are what the other panels should show).
   var touchedArea: UInt64? {
+    // Before the cut the answer is not known yet: nothing is selected.
+    if phase?.phase.showsBefore == true { return nil }
     if let a = report?.kva?.area { return a.start }
     guard case .setMemory(_, let ref, _) = report?.operation else { return nil }
     switch ref {

@@ -74,7 +74,12 @@ enum Inspector {
       "parent            "
         + (n.parent == noNode ? "none (the root)" : Units.span(Span(tree[n.parent].start, tree[n.parent].end))),
     ]
-    let visits = (input.report?.kva?.search ?? []).filter { $0.id == id && $0.area.start == n.start }
+    var shown = input.report?.kva?.search ?? []
+    if let p = input.phase?.phase {
+      let end = min(p.searchFrom + (p.searchShown ?? 0), shown.count)
+      shown = Array(shown[min(p.searchFrom, end)..<end])
+    }
+    let visits = shown.filter { $0.id == id && $0.area.start == n.start }
     if !visits.isEmpty {
       out.append("this step's search here: " + visits.map { Explainer.words($0.decision) }.joined(separator: ", "))
     }

@@ -134,7 +134,9 @@ public struct UIState: Sendable, Equatable {
       }
     case .phasePlay:
       phasePlay.toggle()
-      message = phasePlay ? "play moves phase by phase (P: whole operations)" : "play moves by whole operations"
+      message =
+        phasePlay
+        ? "phase play on: Space plays phase by phase (P again: whole operations)" : "Space plays whole operations"
     case .first:
       playing = false
       step = 0
@@ -252,8 +254,8 @@ public struct UIState: Sendable, Equatable {
       } else {
         let names = timeline.bookmarks.map(\.name)
         message =
-          "'\(text)' is neither a step in 0...\(timeline.stepCount) nor a bookmark"
-          + (names.isEmpty ? " (this source has none)" : " (bookmarks: \(names.joined(separator: ", ")))")
+          "'\(text)': no step 0...\(timeline.stepCount) or bookmark"
+          + (names.isEmpty ? " (none here)" : "; bookmarks: \(names.joined(separator: " "))")
       }
     case .search:
       guard !p.text.isEmpty else { return }

@@ -301,7 +301,10 @@ import Testing
         text: { $0.contains("(the roll-back)") }))
     #expect(f.input.report?.kva?.request?.align == 0x8000)
     #expect(f.phases[0].text.contains("The search looks for 48 KiB (49151 B) = size + align - 1"))
-    #expect(f.phase.text.hasPrefix("Climbing to [0x114000, 0x118000): its right subtree has a block of 16 EiB"))
+    #expect(
+      f.phase.text.hasPrefix(
+        "Climbing to [0x114000, 0x118000): is_within_this_va says it cannot hold the request aligned; its right subtree has a block of 16 EiB"
+      ))
     #expect(f.phase.text.contains("vstart moves to 0x114001"))
     #expect(f.at(-1)?.text.contains("dead end, climb back up") == true)
     #expect(f.at(1)?.text.contains("At [0x140000, 0xffffffffffffffff)") == true)
@@ -319,10 +322,10 @@ import Testing
   @Test func insertRotates() throws {
     let f = try #require(Self.first(Self.inputs("teach-fits"), .rebalance) { $0.hasPrefix("Insert case 3") })
     #expect(f.phase.function == "__rb_insert")
-    #expect(f.phase.text.contains("rotate right at the grandparent [0x10b000, 0xffffffffffffffff)"))
+    #expect(f.phase.text.contains("a rotation right at the grandparent [0x10b000, 0xffffffffffffffff)"))
     let case2 = try #require(f.at(-1))
-    #expect(case2.text.hasPrefix("Insert case 2: the new node is an inner child of its red parent [0x1, 0x100000)."))
-    #expect(case2.text.contains("Rotate left at [0x1, 0x100000)"))
+    #expect(case2.text.hasPrefix("Insert case 2: the new node was an inner child of its red parent [0x1, 0x100000)."))
+    #expect(case2.text.contains("A rotation left at [0x1, 0x100000)"))
     #expect(f.at(-2)?.text.contains("[0x104000, 0x106000) is linked as the right child of [0x1, 0x100000)") == true)
     let b = try Self.golden(f, "teach-fits-insert-case3")
     let rows = try #require(Self.treePanelRows(b))
@@ -337,10 +340,10 @@ import Testing
     let f = try #require(
       Self.first(Self.inputs("modules-rwx"), .rebalance) { $0.hasPrefix("Erase case 4") })
     #expect(f.phase.function == "____rb_erase_color")
-    #expect(f.phase.text.contains("rotate right at the parent [0xffffffffc00f5000, 0xffffffffc00f8000)"))
+    #expect(f.phase.text.contains("a rotation right at the parent [0xffffffffc00f5000, 0xffffffffc00f8000)"))
     let case3 = try #require(f.at(-1))
-    #expect(case3.text.hasPrefix("Erase case 3: the sibling [0x1, 0xffffffffc0000000) has a red inner child"))
-    #expect(case3.text.contains("rotate left at the sibling"))
+    #expect(case3.text.hasPrefix("Erase case 3: the sibling [0x1, 0xffffffffc0000000) had a red inner child"))
+    #expect(case3.text.contains("a rotation left at the sibling"))
     try Self.golden(Found(input: f.input, number: f.number - 1), "modules-rwx-erase-case3")
     let b = try Self.golden(f, "modules-rwx-erase-case4")
     #expect(b.text.contains("Erase case 4"))

@@ -117,7 +117,7 @@ import Testing
     s.handle(.enter, timeline: &t)
     let names = t.bookmarks.map(\.name)
     #expect(!names.isEmpty)
-    #expect(s.message?.contains("bookmarks: " + names.joined(separator: ", ")) == true)
+    #expect(s.message?.contains("bookmarks: " + names.joined(separator: " ")) == true)
   }
 
   /// The view loop ticks every 50 ms or so: at 1 step a second, twenty ticks make one step (plus the
@@ -163,7 +163,7 @@ import Testing
     press([.char("g")] + "full-fit".map { Key.char($0) } + [.enter], &s, &t)
     #expect(s.step == 7)
     press([.char("g"), .char("x"), .backspace, .char("9"), .char("9"), .enter], &s, &t)
-    #expect(s.step == 7 && s.message?.hasPrefix("'99' is neither a step in 0...17 nor a bookmark (bookmarks: ") == true)
+    #expect(s.step == 7 && s.message?.hasPrefix("'99': no step 0...17 or bookmark; bookmarks: ") == true)
     press([.char("/")] + "alloc_vmap".map { Key.char($0) } + [.enter], &s, &t)
     #expect(s.step == 10 && s.lastSearch == "alloc_vmap")
     press([.char("N")], &s, &t)

@@ -157,11 +157,13 @@ extension AreaTree {
       t.last = s.last
     }
     if !steps.isEmpty {
-      var n = t.first
+      // Counted in the tree, not the list: mid-erase the list still holds the node leaving.
+      var stack = t.root == noNode ? [] : [t.root]
       var c = 0
-      while n != noNode && c <= t.nodes.count {
+      while let n = stack.popLast(), c <= t.nodes.count {
         c += 1
-        n = t.nodes[Int(n)].next
+        if t.nodes[Int(n)].left != noNode { stack.append(t.nodes[Int(n)].left) }
+        if t.nodes[Int(n)].right != noNode { stack.append(t.nodes[Int(n)].right) }
       }
       t.count = c
     }

@@ -89,10 +89,9 @@ enum ShapeMattersScenario {
     }
     s.bookmark("holes")
     s.narrate(
-      "A 16 KiB request aligned to 32 KiB searches for 16 KiB + 32 KiB - 1. The hole at 0x108000 "
-        + "could hold an aligned 16 KiB? No: 0x108000 is 32 KiB aligned and 16 KiB long, so it would fit, but "
-        + "its subtree's maximum (16 KiB) is below the search length, so the descent never enters it. "
-        + "The kernel returns 0x128000.")
+      "A 16 KiB request aligned to 32 KiB searches for 16 KiB + 32 KiB - 1. The hole at 0x108000 is "
+        + "32 KiB aligned and 16 KiB long, so the request would fit there, but its subtree's maximum (16 KiB) "
+        + "is below the search length, so the descent never enters it. The kernel returns 0x128000.")
     s.op(alloc("x", align: 32 * kib))
     s.narrate("A 16 KiB request at page alignment searches for just 16 KiB and finds the lowest hole, 0x108000: FL.")
     s.op(alloc("y", align: 4 * kib))

@@ -188,7 +188,8 @@ enum AddressSpacePanel {
       b.put(inner.x, y, fitted(Inspector.summary(input, state), width: inner.width - 1), theme.label, clip: inner)
       y += 1
     }
-    let fit = input.report?.kva?.fit.map { "last: \($0.rawValue) fit  " } ?? ""
+    let fit =
+      input.phase?.phase.showsBefore == true ? "" : input.report?.kva?.fit.map { "last: \($0.rawValue) fit  " } ?? ""
     var x = inner.x
     b.put(x, y, "\(Units.size(axis.bytesPerCell))/cell  \(fit)", .plain, clip: inner)
     x += Units.size(axis.bytesPerCell).count + 7 + fit.count

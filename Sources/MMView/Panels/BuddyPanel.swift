@@ -15,6 +15,13 @@ enum BuddyPanel {
     return all
   }
 
+  /// The phase's place in the buddy reports, when the counts should be drawn as they stood then
+  /// (not for phases drawn on the machine before the operation, which already is that state).
+  static func phaseCursor(_ input: FrameInput) -> (index: Int, events: Int)? {
+    guard let p = input.phase?.phase, !p.showsBefore, let i = p.buddy, let e = p.buddyEvents else { return nil }
+    return (i, e)
+  }
+
   static func zoneIndex(_ input: FrameInput, _ state: UIState) -> Int {
     let zones = input.machine.memory.zones
     guard !zones.isEmpty else { return 0 }
@@ -52,10 +59,26 @@ enum BuddyPanel {
     guard !zones.isEmpty else { return }
     let zi = zoneIndex(input, state)
     let z = zones[zi]
-    // Inside an operation the lists are drawn as the whole operation left them: the title says so.
-    let when = input.phase != nil && !(input.phase?.phase.showsBefore ?? false) ? " (after the step)" : ""
+    // Inside an operation the counts are drawn as they stood at the phase: the lists as the
+    // operation left them, less the changes still to come (`BuddyEffects`).
+    let cursor = phaseCursor(input)
+    var counts = z.nrFree
+    var freePages = z.freePages
+    if let c = cursor {
+      for change in BuddyEffects.pending(input.report?.buddy ?? [], index: c.index, events: c.events)
+      where change.zone == z.name {
+        counts[change.order] -= change.delta
+        freePages = UInt64(max(0, Int(freePages) - change.delta << change.order))
+      }
+    }
+    let now = cursor.flatMap {
+      BuddyEffects.current(input.report?.buddy ?? [], index: $0.index, events: $0.events)
+    }.flatMap { $0.zone == z.name ? $0 : nil }
+    let when =
+      cursor != nil
+      ? " at this phase" : input.phase != nil && !(input.phase!.phase.showsBefore) ? " after the step" : ""
     b.border(
-      r, title: "buddy: \(z.name) \(z.freePages) free pages\(when)  j/k zone h/l order",
+      r, title: "buddy: \(z.name) \(freePages) free pages\(when)  j/k zone h/l order",
       style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard inner.height >= 3, inner.width >= 20 else { return }
@@ -65,20 +88,34 @@ enum BuddyPanel {
     if let o = last?.resultOrder { touched.insert(o) }
     if let o = last?.takenOrder { touched.insert(o) }
     let selectedOrder = state.column[.buddy]
-    let maxCount = max(1, z.nrFree.max() ?? 1)
+    let maxCount = max(1, counts.max() ?? 1)
     let lists = (0..<BuddyConstants.orders).map { order in
       Migratetype.allCases.map { z.freeList(order: order, migratetype: $0) }
     }
     func style(_ order: Int) -> Style {
-      var s = touched.contains(order) ? theme.highlight : Style.plain
+      let lit = cursor != nil ? now?.order == order : touched.contains(order)
+      var s = lit ? theme.highlight : Style.plain
       if order == selectedOrder { s = focused ? s.reversed : s.underlined }
       return s
     }
     let stripRow = inner.maxY - 1
     if inner.height - 2 >= BuddyConstants.orders {
-      b.put(inner.x, inner.y, "ord  count bar        U/M/R/H/I   head→tail", theme.label, clip: inner)
+      b.put(
+        inner.x, inner.y,
+        cursor == nil ? "ord  count bar        U/M/R/H/I   head→tail" : "ord  count bar        at this phase",
+        theme.label, clip: inner)
       for order in 0..<BuddyConstants.orders {
-        let count = z.nrFree[order]
+        let count = counts[order]
+        if cursor != nil {
+          // Mid-operation: the count and what this phase did to it (the lists' heads are the end state's).
+          let barLen = count <= 0 ? 0 : max(1, count * 10 / maxCount)
+          let mark = now?.order == order ? (now!.delta > 0 ? "+1 this phase" : "−1 this phase") : ""
+          let line =
+            String(order).leftPad(3) + " " + String(count).leftPad(6) + " " + String(repeating: "■", count: barLen)
+            + String(repeating: " ", count: 11 - barLen) + mark
+          b.put(inner.x, inner.y + 1 + order, line, style(order), clip: inner)
+          continue
+        }
         let barLen = count == 0 ? 0 : max(1, count * 10 / maxCount)
         let mix = lists[order].enumerated().filter { !$0.element.isEmpty }.map {
           "\(mtLetters[$0.offset])\($0.element.count)"
@@ -109,7 +146,7 @@ enum BuddyPanel {
       for order in 0..<BuddyConstants.orders {
         let row = order % rows
         guard row < inner.height - 1 else { continue }
-        let count = z.nrFree[order]
+        let count = counts[order]
         let barLen = count == 0 ? 0 : max(1, count * 6 / maxCount)
         let line = String(order).leftPad(2) + String(count).leftPad(6) + " " + String(repeating: "■", count: barLen)
         b.put(

@@ -28,8 +28,11 @@ public struct Phase: Sendable, Equatable {
   public var focus: Span?
   /// The address space and the physical panels show the machine before the operation.
   public var showsBefore = false
-  /// The buddy report (index into `StepReport.buddy`) this phase is about.
+  /// The buddy report (index into `StepReport.buddy`) this phase is about, and how many of that
+  /// report's free-list changes (`BuddyEffects.of`) are done at this phase; the panel draws the
+  /// counts as they stood then (nil: as the operation left them).
   public var buddy: Int?
+  public var buddyEvents: Int?
   /// The direct-map split (index into `DirectMapReport.splits`) this phase is about.
   public var split: Int?
 

@@ -16,6 +16,13 @@ public enum PhaseBuilder {
       return out
     }
     if let k = r.kva { out += kva(k, r, before: before, after: after) }
+    // Until the first buddy phase the free lists are as they were before the operation.
+    if !r.buddy.isEmpty {
+      for i in out.indices where out[i].buddy == nil {
+        out[i].buddy = 0
+        out[i].buddyEvents = 0
+      }
+    }
     out += buddy(r)
     out += directMap(r)
     out.append(result(r, after: after))
@@ -218,10 +225,10 @@ public enum PhaseBuilder {
           "\(here): \(notLeft); this node cannot hold it, and \(rightSays): dead end, climb back up."
       case .climb:
         text =
-          "Climbing to \(Units.span(s.area)): it cannot hold the request, and its right subtree cannot help (largest \(Units.size(rightMax)), or vstart \(s.vstart.hex) is already past it): keep climbing."
+          "Climbing to \(Units.span(s.area)): is_within_this_va says it cannot hold the request aligned, and its right subtree cannot help (largest \(Units.size(rightMax)), or vstart \(s.vstart.hex) is already past it): keep climbing."
       case .rollBackRight:
         text =
-          "Climbing to \(Units.span(s.area)): its right subtree has a block of \(Units.size(rightMax)) ≥ \(len) and vstart \(s.vstart.hex) is not past this node: the search goes right (the roll-back), and vstart moves to \((s.area.start &+ 1).hex), one past this node's start, so that climbing back here later will not enter this right subtree a second time."
+          "Climbing to \(Units.span(s.area)): is_within_this_va says it cannot hold the request aligned; its right subtree has a block of \(Units.size(rightMax)) ≥ \(len) and vstart \(s.vstart.hex) is not past this node: the search goes right (the roll-back), and vstart moves to \((s.area.start &+ 1).hex), one past this node's start, so that climbing back here later will not enter this right subtree a second time."
       }
       var p = Phase(.search, "find_vmap_lowest_match", text)
       p.treeSteps = treeSteps
@@ -394,21 +401,21 @@ public enum PhaseBuilder {
     case .insertRecolour(let n, let parent, let uncle, let g):
       p = Phase(
         .rebalance, "__rb_insert",
-        "Insert case 1: \(sp(n))'s parent \(sp(parent)) and uncle \(sp(uncle)) are both red. They turn black and the grandparent \(sp(g)) turns red; the check goes on from the grandparent."
+        "Insert case 1: \(sp(n))'s parent \(sp(parent)) and uncle \(sp(uncle)) were both red. They turned black and the grandparent \(sp(g)) red (as drawn); the check goes on from the grandparent."
       )
       p.highlight = [parent, uncle, g]
       p.focus = g
     case .insertRotateParent(let at, let d):
       p = Phase(
         .rebalance, "__rb_insert",
-        "Insert case 2: the new node is an inner child of its red parent \(sp(at)). Rotate \(d.rawValue) at \(sp(at)), so that it becomes an outer child (case 3 follows)."
+        "Insert case 2: the new node was an inner child of its red parent \(sp(at)). A rotation \(d.rawValue) at \(sp(at)) made it an outer child, with \(sp(at)) now its child (drawn after the rotation; case 3 follows)."
       )
       p.highlight = [at]
       p.focus = at
     case .insertRotateGrandparent(let at, let d):
       p = Phase(
         .rebalance, "__rb_insert",
-        "Insert case 3: rotate \(d.rawValue) at the grandparent \(sp(at)). The parent takes its place and turns black, \(sp(at)) turns red: the red-black rules hold again. Rotations pass subtree_max_size over (the new top inherits the old top's value; the old top is recomputed)."
+        "Insert case 3: a rotation \(d.rawValue) at the grandparent \(sp(at)) (drawn after it): the node above took its place and turned black, \(sp(at)) turned red, and the red-black rules hold again. Rotations pass subtree_max_size over (the new top inherits the old top's value; the old top is recomputed)."
       )
       p.highlight = [at]
       p.focus = at
@@ -439,31 +446,31 @@ public enum PhaseBuilder {
     case .eraseRotateRedSibling(let parent, let d):
       p = Phase(
         .rebalance, "____rb_erase_color",
-        "Erase case 1: a black node is missing under \(sp(parent)) and its sibling is red: rotate \(d.rawValue) at \(sp(parent)) so the sibling is black, then go on."
+        "Erase case 1: a black node was missing under \(sp(parent)) and its sibling was red: a rotation \(d.rawValue) at \(sp(parent)) (drawn after it) gives it a black sibling; the check goes on."
       )
       p.highlight = [parent]
       p.focus = parent
     case .eraseRecolourSibling(let s, let parent, let red):
       p = Phase(
         .rebalance, "____rb_erase_color",
-        "Erase case 2: the sibling \(sp(s)) and its children are black: the sibling turns red"
+        "Erase case 2: the sibling \(sp(s)) and its children were black: the sibling turned red"
           + (red
-            ? ", and the red parent \(sp(parent)) turns black: the black heights are even again."
-            : "; the missing black moves up to the parent \(sp(parent)), and the check goes on from it (unless it is the root, where it ends).")
+            ? ", and the red parent \(sp(parent)) black: the black heights are even again."
+            : "; the missing black moved up to the parent \(sp(parent)), and the check goes on from it (unless it is the root, where it ends).")
       )
       p.highlight = [s, parent]
       p.focus = parent
     case .eraseRotateSibling(let at, let d):
       p = Phase(
         .rebalance, "____rb_erase_color",
-        "Erase case 3: the sibling \(sp(at)) has a red inner child: rotate \(d.rawValue) at the sibling so the red child is outer (case 4 follows)."
+        "Erase case 3: the sibling \(sp(at)) had a red inner child: a rotation \(d.rawValue) at the sibling (drawn after it) made the red child outer (case 4 follows)."
       )
       p.highlight = [at]
       p.focus = at
     case .eraseRotateParent(let at, let d):
       p = Phase(
         .rebalance, "____rb_erase_color",
-        "Erase case 4: the sibling's outer child is red: rotate \(d.rawValue) at the parent \(sp(at)) and recolour; the black heights are even again."
+        "Erase case 4: the sibling's outer child was red: a rotation \(d.rawValue) at the parent \(sp(at)) and a recolouring (drawn after them) even the black heights again."
       )
       p.highlight = [at]
       p.focus = at
@@ -593,21 +600,27 @@ public enum PhaseBuilder {
             ? " to the CPU's per-CPU list" : ": its buddy is not free, so it goes to the head of its list"))
     }
     for i in run where r.buddy[i].error != nil { parts.append("refused: \(r.buddy[i].error!.description)") }
-    var p = Phase(.buddy, "rmqueue / __free_one_page", "Buddy allocator: " + parts.joined(separator: "; ") + ".")
-    p.buddy = run.first
+    let function = allocs.isEmpty ? "__free_one_page" : frees.isEmpty ? "rmqueue" : "rmqueue / __free_one_page"
+    var p = Phase(.buddy, function, "Buddy allocator: " + parts.joined(separator: "; ") + ".")
+    p.buddy = run.last
+    p.buddyEvents = BuddyEffects.of(r.buddy[run.last!]).count
     return p
   }
 
   static func buddyDetail(_ b: BuddyReport, index: Int) -> [Phase] {
     var out: [Phase] = []
     let mt = b.migratetype.procName.lowercased()
+    // How many of the report's list changes (`BuddyEffects`) each phase shows done.
+    var applied = 0
     func add(_ kind: Phase.Kind, _ f: String, _ t: String) {
       var p = Phase(kind, f, t)
       p.buddy = index
+      p.buddyEvents = applied
       out.append(p)
     }
     switch b.operation {
     case .alloc:
+      applied = 1
       let taken = b.takenOrder ?? b.order
       let takenAt = b.takenPFN ?? b.pfn ?? 0
       switch b.source {
@@ -629,6 +642,7 @@ public enum PhaseBuilder {
       }
       var high = taken
       for s in b.splits {
+        applied += 1
         add(
           .split, "expand",
           "Split the order-\(high) block: its upper half, order \(s.order) at pfn \(s.pfn.hex), goes to the head of the order-\(s.order) \(mt) free list; the lower half stays with the request. (Under the memory-descriptor proposal the new free block needs a descriptor.)"
@@ -640,6 +654,7 @@ public enum PhaseBuilder {
       add(.merge, "__free_one_page", "Free the order-\(b.order) block at pfn \(pfn.hex) in \(b.zone).")
       for m in b.merges {
         let merged = min(pfn, m.buddyPFN)
+        applied += 1
         add(
           .merge, "__free_one_page",
           "Its buddy at order \(m.order) is pfn \(pfn.hex) ^ \(UInt64(1) << UInt64(m.order)) = \(m.buddyPFN.hex), a free block of the same order: it leaves its list and the two merge into order \(m.order + 1) at pfn \(merged.hex)."
@@ -668,6 +683,7 @@ public enum PhaseBuilder {
       } else {
         stop += " The block goes to the head of its list."
       }
+      applied += 1
       add(.merge, "__free_one_page", stop)
     }
     return out

@@ -73,20 +73,18 @@ struct RenderCommand: ParsableCommand {
     let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
     var state = UIState()
     state.step = step
-    var input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
     if let phase {
-      if state.step != step || !input.hasPhases {
-        input = FrameInput(timeline: &timeline, step: step, source: name, phases: true)
-      }
+      // The phase first, so --commands (next-phase, cursor moves) run from it.
+      let input = FrameInput(timeline: &timeline, step: step, source: name, phases: true)
       guard phase >= 1 && phase <= input.phases.count else {
         throw ValidationError(
           input.phases.isEmpty
             ? "--phase: step \(step) has no phases (step 0 is the starting state)"
             : "--phase \(phase) is outside 1...\(input.phases.count) (the phases of step \(step))")
       }
-      state.step = step
       state.phase = phase
     }
+    let input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
     let color = ansi && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let frame = Frame.render(input, state, width: w, height: h, color: color)
     print(ansi ? frame.ansi : frame.text, terminator: "")
