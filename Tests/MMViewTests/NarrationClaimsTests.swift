@@ -50,3 +50,38 @@ extension UIState {
     return s
   }
 }
+
+/// Inside an operation the buddy and direct-map panels draw their counts as they stood at the phase.
+@Suite struct PhaseCountsTests {
+  func frame(_ scenario: String, at step: Int, phase: Int) -> String {
+    var t = Timeline(script: ScenarioLibrary.named(scenario)!.script())
+    let input = FrameInput(timeline: &t, step: step, source: scenario, phases: true)
+    var s = UIState.at(step)
+    s.phase = phase
+    return Frame.render(input, s, width: 120, height: 40, color: false).text
+  }
+
+  /// tour step 11 splits a 1 GiB leaf, then a 2 MiB one: the counters move one split at a time.
+  @Test func directMapCountersFollowTheSplits() {
+    #expect(frame("tour", at: 11, phase: 1).contains("DirectMap4k 0 kB  2M 0 kB  1G 2097152 kB"))
+    #expect(frame("tour", at: 11, phase: 1).contains("splits L2 0 L3 0"))
+    #expect(frame("tour", at: 11, phase: 2).contains("DirectMap4k 0 kB  2M 1048576 kB  1G 1048576 kB"))
+    #expect(frame("tour", at: 11, phase: 2).contains("splits L2 0 L3 1"))
+    #expect(frame("tour", at: 11, phase: 3).contains("DirectMap4k 2048 kB  2M 1046528 kB  1G 1048576 kB"))
+    #expect(frame("tour", at: 11, phase: 3).contains("splits L2 1 L3 1"))
+  }
+
+  /// buddy-classroom step 1 takes the order-10 block and splits it down to order 0: after the
+  /// first split only the order-9 upper half is on a list (512 free pages), after the last one every
+  /// order 0-9 holds one block (1023).
+  @Test func buddyCountsFollowTheSplitChain() {
+    let first = frame("buddy-classroom", at: 1, phase: 2)
+    #expect(first.contains("Normal 512 free pages at this phase"))
+    #expect(first.contains("  9      1 ■■■■■■■■■■ +1 this phase"))
+    #expect(first.contains(" 10      0"))
+    #expect(first.contains("  8      0"))
+    let last = frame("buddy-classroom", at: 1, phase: 11)
+    #expect(last.contains("Normal 1023 free pages at this phase"))
+    #expect(last.contains("  0      1 ■■■■■■■■■■ +1 this phase"))
+  }
+}

@@ -99,15 +99,41 @@ enum DirectMapPanel {
 
   static func draw(_ b: inout Buffer, _ r: Rect, _ input: FrameInput, _ state: UIState, _ theme: Theme, focused: Bool) {
     let dm = input.machine.directMap
+    // Inside an operation the counters are drawn as they stood at the phase: the splits still to
+    // come are taken back (a 1 GiB split turns 1 GiB of 1G leaves into 2M ones, a 2 MiB split
+    // 2 MiB of 2M leaves into 4K ones); the leaves drawn are the operation's end state.
+    // In Int, so a report that does not add up can never trap the view.
+    var c = (
+      k4: Int(clamping: dm.directMap4k), m2: Int(clamping: dm.directMap2M), g1: Int(clamping: dm.directMap1G),
+      l2: Int(clamping: dm.level2Splits), l3: Int(clamping: dm.level3Splits)
+    )
+    let atPhase = input.phase?.phase.directMapSplitsDone
+    if let done = atPhase, let splits = input.report?.directMap.splits,
+      splits.dropFirst(done).allSatisfy({ $0.level == .pud || $0.level == .pmd })
+    {
+      // Undone last first, as they were made (a 2 MiB split inside a 1 GiB one comes after it).
+      for s in splits.dropFirst(done).reversed() {
+        if s.level == .pud {
+          c.l3 -= 1
+          c.g1 += 1_048_576
+          c.m2 -= 1_048_576
+        } else {
+          c.l2 -= 1
+          c.m2 += 2048
+          c.k4 -= 2048
+        }
+      }
+    }
     b.border(
-      r, title: "direct map  █1G ▓2M ▒4K  j/k GiB h/l cell", style: focused ? theme.focusedBorder : theme.border)
+      r, title: "direct map  █1G ▓2M ▒4K" + (atPhase != nil ? "  counters at this phase" : "  j/k GiB h/l cell"),
+      style: focused ? theme.focusedBorder : theme.border)
     let inner = r.inset(1)
     guard inner.height >= 2, dm.gigabytes > 0 else { return }
     // /proc/meminfo's names when they fit, shorter labels when not; never a number cut short.
     let counters = [
-      "DirectMap4k \(dm.directMap4k) kB  2M \(dm.directMap2M) kB  1G \(dm.directMap1G) kB",
-      "4k \(dm.directMap4k) kB  2M \(dm.directMap2M) kB  1G \(dm.directMap1G) kB",
-      "4k \(dm.directMap4k)  2M \(dm.directMap2M)  1G \(dm.directMap1G) kB",
+      "DirectMap4k \(c.k4) kB  2M \(c.m2) kB  1G \(c.g1) kB",
+      "4k \(c.k4) kB  2M \(c.m2) kB  1G \(c.g1) kB",
+      "4k \(c.k4)  2M \(c.m2)  1G \(c.g1) kB",
     ]
     b.put(
       inner.x, inner.y, counters.first { $0.count < inner.width } ?? fitted(counters.last!, width: inner.width - 1),
@@ -131,9 +157,9 @@ enum DirectMapPanel {
       x += 1
     }
     let counts = [
-      "GiB \(gi)  splits L2 \(dm.level2Splits) L3 \(dm.level3Splits)  collapses L2 \(dm.level2Collapses) L3 \(dm.level3Collapses)",
-      "GiB \(gi) splits L2 \(dm.level2Splits) L3 \(dm.level3Splits) coll. \(dm.level2Collapses)/\(dm.level3Collapses)",
-      "GiB \(gi) splits L2 \(dm.level2Splits) L3 \(dm.level3Splits)",
+      "GiB \(gi)  splits L2 \(c.l2) L3 \(c.l3)  collapses L2 \(dm.level2Collapses) L3 \(dm.level3Collapses)",
+      "GiB \(gi) splits L2 \(c.l2) L3 \(c.l3) coll. \(dm.level2Collapses)/\(dm.level3Collapses)",
+      "GiB \(gi) splits L2 \(c.l2) L3 \(c.l3)",
     ]
     let room = inner.maxX - (x + 1)
     b.put(

@@ -35,6 +35,9 @@ public struct Phase: Sendable, Equatable {
   public var buddyEvents: Int?
   /// The direct-map split (index into `DirectMapReport.splits`) this phase is about.
   public var split: Int?
+  /// How many of the operation's direct-map splits are done at this phase (the panel's counters
+  /// are drawn as they stood then); nil: as the operation left them.
+  public var directMapSplitsDone: Int?
 
   public init(_ kind: Kind, _ function: String, _ text: String) {
     self.kind = kind

@@ -24,6 +24,11 @@ public enum PhaseBuilder {
       }
     }
     out += buddy(r)
+    // Until the direct map's own phases, none of its splits are done.
+    let splits = r.directMap.splits.count
+    if splits > 0 {
+      for i in out.indices where !out[i].showsBefore { out[i].directMapSplitsDone = 0 }
+    }
     out += directMap(r)
     out.append(result(r, after: after))
     return out
@@ -91,7 +96,11 @@ public enum PhaseBuilder {
       for p in k.purges { out.append(purgePhase(p, before: before, treeSteps: 0)) }
       out += treeStepPhases(r.treeSteps, range: 0..<r.treeSteps.count)
     case .purge:
-      for p in k.purges { out.append(purgePhase(p, before: before, treeSteps: 0)) }
+      for p in k.purges {
+        var ph = purgePhase(p, before: before, treeSteps: 0)
+        ph.showsBefore = true
+        out.append(ph)
+      }
       // While the purge merges areas back, the address space still shows them as lazy.
       out += treeStepPhases(r.treeSteps, range: 0..<r.treeSteps.count).map {
         var p = $0
@@ -700,11 +709,12 @@ public enum PhaseBuilder {
       case .name(let n): target = n
       case .address(let a): target = a.hex
       }
-      out.append(
-        Phase(
-          .directMap, "change_page_attr_set_clr",
-          "set_memory_\(change.rawValue)(\(target), \(pages) page(s)): the vmalloc mapping changes, and so does the direct map's alias of the same pages (cpa_process_alias), because the two must agree."
-        ))
+      var p = Phase(
+        .directMap, "change_page_attr_set_clr",
+        "set_memory_\(change.rawValue)(\(target), \(pages) page(s)): the vmalloc mapping changes, and so does the direct map's alias of the same pages (cpa_process_alias), because the two must agree."
+      )
+      p.directMapSplitsDone = d.splits.isEmpty ? nil : 0
+      out.append(p)
     }
     for (i, s) in d.splits.enumerated() {
       let counter = s.level == .pud ? "direct_map_level3_splits" : "direct_map_level2_splits"
@@ -714,6 +724,7 @@ public enum PhaseBuilder {
         "The change covers only part of the \(s.level == .pud ? "1 GiB" : "2 MiB") leaf at pfn \(s.pfn.hex), which has one set of attributes: it is split into \(into) (\(counter) + 1), and the change goes on below."
       )
       p.split = i
+      p.directMapSplitsDone = i + 1
       out.append(p)
     }
     if d.rewrittenLarge > 0 {
