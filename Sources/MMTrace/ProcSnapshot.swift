@@ -40,7 +40,7 @@ public struct ProcSnapshot: Sendable {
         let text = String(data: data, encoding: .utf8)
       else { return nil }
       filesRead.append(name)
-      return text.split(separator: "\n", omittingEmptySubsequences: false)
+      return text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
     if let lines = read("zoneinfo") { parseZoneinfo(lines) }
     if let lines = read("buddyinfo") { parseBuddyinfo(lines) }

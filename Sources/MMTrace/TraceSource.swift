@@ -35,7 +35,7 @@ public enum TraceSource {
       ])
     }
     let text = String(decoding: head, as: UTF8.self)
-    for line in text.split(separator: "\n").prefix(200) {
+    for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(200) {
       let t = line.drop { $0 == " " || $0 == "\t" }
       if t.isEmpty || t.hasPrefix("#") { continue }
       if t.hasPrefix("mmtrace") { return .mmtrace }

@@ -19,7 +19,7 @@ public struct TraceParser {
     var sawHeader = false
     var sawOperation = false
     var lineNo = 0
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
       lineNo += 1
       let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
       let tokens = Self.tokenize(line)
