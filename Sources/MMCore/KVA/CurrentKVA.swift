@@ -38,6 +38,11 @@ public struct CurrentKVA: Sendable {
       report.lazyPages = lazyPages
       return report
     }
+    if req.recordedFailure {
+      report.error = .recordedFailure
+      report.lazyPages = lazyPages
+      return report
+    }
     if let at = req.at { return allocAt(at, req) }
     var addr: UInt64? = nil
     var vnTag: UInt32 = 0

@@ -51,6 +51,9 @@ public struct KVARequest: Sendable, Equatable, Codable {
   /// The address a recorded kernel chose: the area is placed there, and the engine's own choice is
   /// computed beside it (`KVAReport.predicted`).
   public var at: UInt64? = nil
+  /// The recorded kernel failed this allocation (`failed=1` in the trace event): replaying it records
+  /// the failure and changes nothing.
+  public var recordedFailure = false
 
   public init(
     size: UInt64, align: UInt64 = KernelConstants.pageSize,

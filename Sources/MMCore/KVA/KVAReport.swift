@@ -117,6 +117,8 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A recorded placement overlaps what the model holds as busy, lazy or pooled: the trace and the
   /// model's knowledge disagree.
   case conflict(UInt64)
+  /// The recorded kernel failed this allocation; the model replays the failure.
+  case recordedFailure
 
   /// The kernel's errno name.
   public var errno: String {
@@ -127,6 +129,7 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
     case .busy: "EBUSY"
     case .kernelBug: "BUG"
     case .conflict: "EEXIST"
+    case .recordedFailure: "ENOMEM"
     }
   }
 
@@ -141,6 +144,7 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notBusy(let a): "\(a.hex) is not inside a busy area: never allocated or already freed (EINVAL)"
     case .kernelBug(let what): "the kernel would oops here: \(what); the model refuses the request"
     case .conflict(let a): "the recorded area at \(a.hex) overlaps an area the model holds as busy or lazy"
+    case .recordedFailure: "the recorded kernel failed this allocation (failed=1); nothing changed"
     }
   }
 }

@@ -37,6 +37,11 @@ public struct LegacyKVA: Sendable {
       report.lazyPages = lazyPages
       return report
     }
+    if req.recordedFailure {
+      report.error = .recordedFailure
+      report.lazyPages = lazyPages
+      return report
+    }
     if let at = req.at {
       // A recorded placement: the old allocator had no free structure, so it is placed if no busy
       // area overlaps it.

@@ -74,6 +74,7 @@ public enum TracePrinter {
       if kind != .vmalloc { p.append("kind=\(kind.rawValue)") }
       if r.cpu != 0 { p.append("cpu=\(r.cpu)") }
       if let at = r.at { p.append("at=\(at.hex)") }
+      if r.recordedFailure { p.append("failed") }
       if let name { p.append("as=\(name)") }
     case .vfree(let r, let cpu):
       p = ["vfree", target(r)]

@@ -87,11 +87,14 @@ public enum KernelImporter {
       result.events[e.name, default: 0] += 1
       switch e.payload {
       case .allocVmapArea(let addr, let size, let align, let vstart, let vend, let failed):
+        var req = KVARequest(size: size, align: align, vstart: vstart, vend: vend, cpu: e.cpu)
         if failed {
+          // Kept, as a failure to replay: stats and check count it like the kernel did.
           result.failedAllocations += 1
+          req.recordedFailure = true
+          lines.append(TraceLine(item: .operation(.allocVmapArea(req, kind: .vmalloc, name: nil)), line: e.line))
           continue
         }
-        var req = KVARequest(size: size, align: align, vstart: vstart, vend: vend, cpu: e.cpu)
         req.at = addr
         lines.append(TraceLine(item: .operation(.allocVmapArea(req, kind: .vmalloc, name: nil)), line: e.line))
         allocated[addr] = size
