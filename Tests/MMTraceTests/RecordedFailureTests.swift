@@ -65,3 +65,36 @@ struct KVASnapshotView: Equatable {
     lazy = k.lazyAreas.map(\.span)
   }
 }
+
+/// CPU numbers and counts from a trace are checked against NR_CPUS where they are read: the
+/// header's `#P:` (once 2^64 - 1 trapped converting it) and each event's `[NNN]`.
+@Suite struct TraceCPUBoundsTests {
+  let event =
+    " [000] .....   205.361875: alloc_vmap_area: va_start: 18446683600620208128 size=20480 align=16384 vstart=0xffffc90000000000 vend=0xffffe8ffffffffff failed=0"
+
+  @Test(arguments: ["0", "8193", "4294967296", "18446744073709551615", "99999999999999999999999"])
+  func headerCPUCountOutsideNRCPUsIsAnError(n: String) {
+    var p = KernelTraceParser(file: "t")
+    _ = p.parse("# entries-in-buffer/entries-written: 3/3   #P:\(n)"[...], number: 3)
+    #expect(p.headerCPUs == nil)
+    // A number too long for 64 bits is not a number at all: the header is just prose then.
+    if n.count < 21 {
+      #expect(p.errors.first?.message == "#P:\(n) is not a CPU count in 1...8192 (NR_CPUS)")
+      #expect(p.errors.first?.line == 3 && p.errors.first?.column == 47)
+    }
+  }
+
+  @Test func headerCPUCountWithinNRCPUsIsTaken() {
+    var p = KernelTraceParser(file: "t")
+    _ = p.parse("# entries-in-buffer/entries-written: 3/3   #P:8192"[...], number: 3)
+    #expect(p.headerCPUs == 8192 && p.errors.isEmpty)
+  }
+
+  @Test func eventCPUAtOrAboveNRCPUsIsAnError() {
+    var p = KernelTraceParser(file: "t")
+    #expect(p.parse(("bash-1 [8191]" + event.dropFirst(6))[...], number: 7) != nil)
+    #expect(p.parse(("bash-1 [8192]" + event.dropFirst(6))[...], number: 8) == nil)
+    #expect(p.errors.map(\.message) == ["CPU 8192 is not below NR_CPUS (8192)"])
+    #expect(p.errors.first?.line == 8 && p.errors.first?.column == 9)
+  }
+}

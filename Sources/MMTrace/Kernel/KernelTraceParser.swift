@@ -34,6 +34,9 @@ public struct KernelTraceParser {
   static let tab = UInt8(ascii: "\t")
   static let colon = UInt8(ascii: ":")
 
+  /// NR_CPUS on x86-64 at its largest: CPU numbers and counts beyond it cannot come from a kernel.
+  static let maxCPUs = 8192
+
   /// The `[NNN]` CPU field: where it starts and ends (exclusive), and its value.
   static func cpuField(_ b: ArraySlice<UInt8>) -> (start: Int, end: Int, cpu: Int)? {
     var i = b.startIndex
@@ -67,13 +70,22 @@ public struct KernelTraceParser {
     if i == b.endIndex || b[i] == UInt8(ascii: "#") {
       headerLines += 1
       if let p = Self.find(b, Array("#P:".utf8), from: i), let n = Self.decimal(b, p + 3).map(\.value) {
-        headerCPUs = Int(n)
+        // A kernel has at most NR_CPUS (8192) CPUs; anything else is a damaged header.
+        if n >= 1 && n <= UInt64(Self.maxCPUs) {
+          headerCPUs = Int(n)
+        } else {
+          fail(number, col(p + 3), "#P:\(n) is not a CPU count in 1...\(Self.maxCPUs) (NR_CPUS)")
+        }
       }
       return nil
     }
     guard let cpuField = Self.cpuField(b) else {
       // trace-cmd's header ("version = 6", "cpus=2", "CPU 0 is empty") and other prose.
       headerLines += 1
+      return nil
+    }
+    guard cpuField.cpu < Self.maxCPUs else {
+      fail(number, col(cpuField.start + 1), "CPU \(cpuField.cpu) is not below NR_CPUS (\(Self.maxCPUs))")
       return nil
     }
     var taskEnd = cpuField.start
