@@ -54,12 +54,7 @@ enum Inspector {
     guard let id = TreePanel.focus(tree, selection: state.selection, report: input.report, phase: input.phase?.phase)
     else { return ("free-tree node", ["The free tree is empty."]) }
     let n = tree[id]
-    var depth = 0
-    var p = n.parent
-    while p != noNode {
-      depth += 1
-      p = tree[p].parent
-    }
+    let depth = depth(of: id, in: tree)
     func child(_ c: NodeID) -> String {
       c == noNode
         ? "none" : "\(Units.span(Span(tree[c].start, tree[c].end))), subtree_max_size \(Units.size(tree[c].subtreeMax))"
@@ -86,6 +81,17 @@ enum Inspector {
     return ("free-tree node", out)
   }
 
+  /// A node's depth in its tree (the root is 0).
+  static func depth(of id: NodeID, in tree: AreaTree) -> Int {
+    var depth = 0
+    var p = tree[id].parent
+    while p != noNode {
+      depth += 1
+      p = tree[p].parent
+    }
+    return depth
+  }
+
   static func areaDetails(_ input: FrameInput, _ state: UIState) -> (title: String, lines: [String]) {
     let m = input.machine
     guard let run = input.selectedRun(state) else { return ("inspect", ["Nothing selected: h/l picks an area."]) }
@@ -97,12 +103,7 @@ enum Inspector {
     case .free:
       if let tree = m.kva.current?.free, let id = tree.find(containing: run.span.start) {
         let n = tree[id]
-        var depth = 0
-        var p = n.parent
-        while p != noNode {
-          depth += 1
-          p = tree[p].parent
-        }
+        let depth = depth(of: id, in: tree)
         out.append("tree node  \(n.color == .red ? "red" : "black"), depth \(depth)")
         out.append("subtree_max_size  \(Units.size(n.subtreeMax)): the largest free area at or below it")
         out.append(

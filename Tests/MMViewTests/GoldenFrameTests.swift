@@ -36,11 +36,15 @@ import Testing
     return Frame.render(input, s, width: w, height: h, color: color)
   }
 
-  func check(_ b: Buffer, _ name: String) throws {
+  func check(_ b: Buffer, _ name: String) throws { try Self.compare(b, name, in: Self.dir) }
+
+  /// Compares a frame's text and ANSI forms with `dir/name.txt` and `.ansi` (or writes them when
+  /// MMSCOPE_UPDATE_GOLDEN=1), reporting the first line that differs.
+  static func compare(_ b: Buffer, _ name: String, in dir: URL) throws {
     for (ext, content) in [("txt", b.text), ("ansi", b.ansi)] {
-      let url = Self.dir.appendingPathComponent("\(name).\(ext)")
-      if Self.update {
-        try FileManager.default.createDirectory(at: Self.dir, withIntermediateDirectories: true)
+      let url = dir.appendingPathComponent("\(name).\(ext)")
+      if update {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try content.write(to: url, atomically: true, encoding: .utf8)
         continue
       }

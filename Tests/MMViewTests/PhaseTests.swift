@@ -13,7 +13,6 @@ import Testing
 @Suite struct PhaseTests {
   static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/golden/phases")
-  static let update = ProcessInfo.processInfo.environment["MMSCOPE_UPDATE_GOLDEN"] == "1"
 
   // MARK: Helpers
 
@@ -58,26 +57,9 @@ import Testing
     return Frame.render(input, s, width: w, height: h, color: color)
   }
 
-  /// GoldenFrameTests' check, writing under golden/phases.
+  /// GoldenFrameTests' comparison, under golden/phases.
   static func compareGolden(_ b: Buffer, _ name: String) throws {
-    for (ext, content) in [("txt", b.text), ("ansi", b.ansi)] {
-      let url = dir.appendingPathComponent("\(name).\(ext)")
-      if update {
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try content.write(to: url, atomically: true, encoding: .utf8)
-        continue
-      }
-      let want = try String(contentsOf: url, encoding: .utf8)
-      if content != want {
-        let got = content.split(separator: "\n", omittingEmptySubsequences: false)
-        let exp = want.split(separator: "\n", omittingEmptySubsequences: false)
-        let line =
-          zip(got, exp).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(got.count, exp.count)
-        Issue.record(
-          "\(name).\(ext) differs at line \(line + 1):\n got  \(line < got.count ? got[line] : "")\n want \(line < exp.count ? exp[line] : "")"
-        )
-      }
-    }
+    try GoldenFrameTests.compare(b, name, in: dir)
   }
 
   /// Renders phase `f` at 120x40 in colour, compares it with its golden file, and returns it.
