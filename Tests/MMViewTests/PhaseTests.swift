@@ -111,16 +111,7 @@ import Testing
     return false
   }
 
-  static func glyph(_ d: SearchDecision) -> String {
-    switch d {
-    case .left: "↙"
-    case .right: "↘"
-    case .found: "✓"
-    case .deadEnd: "✗"
-    case .climb: "↑"
-    case .rollBackRight: "↗"
-    }
-  }
+  static func glyph(_ d: SearchDecision) -> String { TreePanel.decisionGlyph(d) }
 
   /// tools/cut-numbers.py in Swift: a segment between two borders is cut when it ends flush against
   /// the border in a token holding a digit (an address or count cut short) or in a short unit after a

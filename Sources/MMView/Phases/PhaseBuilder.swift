@@ -396,157 +396,126 @@ public enum PhaseBuilder {
 
   static func phase(for kind: TreeStepKind) -> Phase? {
     func sp(_ s: Span) -> String { Units.span(s) }
-    var p: Phase
+    /// A phase centred on `focus`, highlighting it and `also`.
+    func on(_ k: Phase.Kind, _ fn: String, _ text: String, _ focus: Span?, also: [Span] = []) -> Phase {
+      var p = Phase(k, fn, text)
+      p.highlight = (focus.map { [$0] } ?? []) + also
+      p.focus = focus
+      return p
+    }
     switch kind {
     case .linked(let n, let parent, let left):
-      p = Phase(
+      return on(
         .tree, "__link_va",
         parent.map {
           "The node \(sp(n)) is linked as the \(left ? "left" : "right") child of \(sp($0)), coloured red (every new node starts red)."
-        }
-          ?? "The node \(sp(n)) is linked as the root of an empty tree.")
-      p.highlight = [n]
-      p.focus = n
+        } ?? "The node \(sp(n)) is linked as the root of an empty tree.", n)
     case .insertRecolour(let n, let parent, let uncle, let g):
-      p = Phase(
+      return on(
         .rebalance, "__rb_insert",
-        "Insert case 1: \(sp(n))'s parent \(sp(parent)) and uncle \(sp(uncle)) were both red. They turned black and the grandparent \(sp(g)) red (as drawn); the check goes on from the grandparent."
-      )
-      p.highlight = [parent, uncle, g]
-      p.focus = g
+        "Insert case 1: \(sp(n))'s parent \(sp(parent)) and uncle \(sp(uncle)) were both red. They turned black and the grandparent \(sp(g)) red (as drawn); the check goes on from the grandparent.",
+        g, also: [parent, uncle])
     case .insertRotateParent(let at, let d):
-      p = Phase(
+      return on(
         .rebalance, "__rb_insert",
-        "Insert case 2: the new node was an inner child of its red parent \(sp(at)). A rotation \(d.rawValue) at \(sp(at)) made it an outer child, with \(sp(at)) now its child (drawn after the rotation; case 3 follows)."
-      )
-      p.highlight = [at]
-      p.focus = at
+        "Insert case 2: the new node was an inner child of its red parent \(sp(at)). A rotation \(d.rawValue) at \(sp(at)) made it an outer child, with \(sp(at)) now its child (drawn after the rotation; case 3 follows).",
+        at)
     case .insertRotateGrandparent(let at, let d):
-      p = Phase(
+      return on(
         .rebalance, "__rb_insert",
-        "Insert case 3: a rotation \(d.rawValue) at the grandparent \(sp(at)) (drawn after it): the node above took its place and turned black, \(sp(at)) turned red, and the red-black rules hold again. Rotations pass subtree_max_size over (the new top inherits the old top's value; the old top is recomputed)."
-      )
-      p.highlight = [at]
-      p.focus = at
+        "Insert case 3: a rotation \(d.rawValue) at the grandparent \(sp(at)) (drawn after it): the node above took its place and turned black, \(sp(at)) turned red, and the red-black rules hold again. Rotations pass subtree_max_size over (the new top inherits the old top's value; the old top is recomputed).",
+        at)
     case .rootBlack(let n):
-      p = Phase(.rebalance, "__rb_insert", "\(sp(n)) is the root: it is coloured black, and the fix-up ends.")
-      p.highlight = [n]
-      p.focus = n
+      return on(.rebalance, "__rb_insert", "\(sp(n)) is the root: it is coloured black, and the fix-up ends.", n)
     case .insertDone(let parent):
-      p = Phase(
+      return on(
         .rebalance, "__rb_insert",
-        "The parent \(sp(parent)) is black, so a red child breaks no rule: no recolouring or rotation.")
-      p.highlight = [parent]
-      p.focus = parent
+        "The parent \(sp(parent)) is black, so a red child breaks no rule: no recolouring or rotation.", parent)
     case .eraseSplice(let n, let child):
-      p = Phase(
+      return on(
         .tree, "__rb_erase_augmented",
         "The node \(sp(n)) has at most one child, so it is cut out of the tree"
-          + (child.map { "; its child \(sp($0)) takes its place and colour." } ?? "; nothing takes its place."))
-      p.highlight = child.map { [$0] } ?? []
-      p.focus = child
+          + (child.map { "; its child \(sp($0)) takes its place and colour." } ?? "; nothing takes its place."), child)
     case .eraseSuccessor(let n, let s):
-      p = Phase(
+      return on(
         .tree, "__rb_erase_augmented",
-        "The node \(sp(n)) has two children: its in-order successor \(sp(s)) (the lowest node on its right) takes its place and colour."
-      )
-      p.highlight = [s]
-      p.focus = s
+        "The node \(sp(n)) has two children: its in-order successor \(sp(s)) (the lowest node on its right) takes its place and colour.",
+        s)
     case .eraseRotateRedSibling(let parent, let d):
-      p = Phase(
+      return on(
         .rebalance, "____rb_erase_color",
-        "Erase case 1: a black node was missing under \(sp(parent)) and its sibling was red: a rotation \(d.rawValue) at \(sp(parent)) (drawn after it) gives it a black sibling; the check goes on."
-      )
-      p.highlight = [parent]
-      p.focus = parent
+        "Erase case 1: a black node was missing under \(sp(parent)) and its sibling was red: a rotation \(d.rawValue) at \(sp(parent)) (drawn after it) gives it a black sibling; the check goes on.",
+        parent)
     case .eraseRecolourSibling(let s, let parent, let red):
-      p = Phase(
+      return on(
         .rebalance, "____rb_erase_color",
         "Erase case 2: the sibling \(sp(s)) and its children were black: the sibling turned red"
           + (red
             ? ", and the red parent \(sp(parent)) black: the black heights are even again."
-            : "; the missing black moved up to the parent \(sp(parent)), and the check goes on from it (unless it is the root, where it ends).")
-      )
-      p.highlight = [s, parent]
-      p.focus = parent
+            : "; the missing black moved up to the parent \(sp(parent)), and the check goes on from it (unless it is the root, where it ends)."),
+        parent, also: [s])
     case .eraseRotateSibling(let at, let d):
-      p = Phase(
+      return on(
         .rebalance, "____rb_erase_color",
-        "Erase case 3: the sibling \(sp(at)) had a red inner child: a rotation \(d.rawValue) at the sibling (drawn after it) made the red child outer (case 4 follows)."
-      )
-      p.highlight = [at]
-      p.focus = at
+        "Erase case 3: the sibling \(sp(at)) had a red inner child: a rotation \(d.rawValue) at the sibling (drawn after it) made the red child outer (case 4 follows).",
+        at)
     case .eraseRotateParent(let at, let d):
-      p = Phase(
+      return on(
         .rebalance, "____rb_erase_color",
-        "Erase case 4: the sibling's outer child was red: a rotation \(d.rawValue) at the parent \(sp(at)) and a recolouring (drawn after them) even the black heights again."
-      )
-      p.highlight = [at]
-      p.focus = at
+        "Erase case 4: the sibling's outer child was red: a rotation \(d.rawValue) at the parent \(sp(at)) and a recolouring (drawn after them) even the black heights again.",
+        at)
     case .propagated, .propagationStopped:
       return nil
     case .clipped(let fit, let before, let after):
       switch fit {
       case .FL:
-        p = Phase(.tree, "va_clip", "Full fit: the node \(sp(before)) is used up and is erased from the tree.")
-        p.highlight = [before]
-        p.focus = before
+        return on(.tree, "va_clip", "Full fit: the node \(sp(before)) is used up and is erased from the tree.", before)
       case .LE:
-        p = Phase(
+        return on(
           .tree, "va_clip",
-          "Left-edge fit: the node's start moves up, from \(before.start.hex) to \(after!.start.hex); it keeps \(sp(after!))."
-        )
+          "Left-edge fit: the node's start moves up, from \(before.start.hex) to \(after!.start.hex); it keeps \(sp(after!)).",
+          after)
       case .RE:
-        p = Phase(
+        return on(
           .tree, "va_clip",
-          "Right-edge fit: the node's end moves down, from \(before.end.hex) to \(after!.end.hex); it keeps \(sp(after!))."
-        )
+          "Right-edge fit: the node's end moves down, from \(before.end.hex) to \(after!.end.hex); it keeps \(sp(after!)).",
+          after)
       case .NE:
-        p = Phase(
+        return on(
           .tree, "va_clip",
-          "No-edge fit: the original node keeps the right part \(sp(after!)); a new node for the left part [\(before.start.hex), …) is inserted next."
-        )
-      }
-      if let after {
-        p.highlight = [after]
-        p.focus = after
+          "No-edge fit: the original node keeps the right part \(sp(after!)); a new node for the left part [\(before.start.hex), …) is inserted next.",
+          after)
       }
     case .mergedNext(let f, let result):
-      p = Phase(
+      return on(
         .tree, "merge_or_add_vmap_area",
-        "The freed range \(sp(f)) ends where the next free area begins: that node grows down to \(sp(result)) (no new node)."
-      )
-      p.highlight = [result]
-      p.focus = result
+        "The freed range \(sp(f)) ends where the next free area begins: that node grows down to \(sp(result)) (no new node).",
+        result)
     case .unlinkingMergedNext(let n, let prev):
-      p = Phase(
+      return on(
         .tree, "merge_or_add_vmap_area",
-        "The range also begins where the previous free area \(sp(prev)) ends: the node \(sp(n)) is unlinked from the tree, and the previous node will cover all of it."
-      )
-      p.highlight = [n, prev]
-      p.focus = n
+        "The range also begins where the previous free area \(sp(prev)) ends: the node \(sp(n)) is unlinked from the tree, and the previous node will cover all of it.",
+        n, also: [prev])
     case .mergedPrev(let f, let result):
-      p = Phase(
+      return on(
         .tree, "merge_or_add_vmap_area",
-        "The freed range \(sp(f)) begins where the previous free area ends: that node grows up to \(sp(result)).")
-      p.highlight = [result]
-      p.focus = result
+        "The freed range \(sp(f)) begins where the previous free area ends: that node grows up to \(sp(result)).",
+        result)
     case .released(let s, let from):
       switch from {
       case .poolDecay(let node):
-        p = Phase(
+        return Phase(
           .release, "decay_va_pool_node",
           "Pool decay: \(sp(s)) leaves vmap node \(node)'s pool and goes back to the free tree.")
       case .lazyToPool(let node):
-        p = Phase(
+        return Phase(
           .release, "purge_vmap_node",
           "The lazy area \(sp(s)) is tagged for vmap node \(node): it goes into that node's pool for its size, not into the free tree."
         )
       case .lazy:
-        p = Phase(.release, "reclaim_list_global", "The lazy area \(sp(s)) is released into the free tree.")
+        return Phase(.release, "reclaim_list_global", "The lazy area \(sp(s)) is released into the free tree.")
       }
     }
-    return p
   }
 
   // MARK: Buddy
