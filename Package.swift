@@ -35,6 +35,7 @@ let package = Package(
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
     .testTarget(name: "MMTraceTests", dependencies: ["MMTrace", "MMCore"]),
     .testTarget(name: "MMViewTests", dependencies: ["MMView", "MMTrace", "MMCore"]),
+    .testTarget(name: "FuzzTests", dependencies: ["MMView", "MMTrace", "MMCore", "CZlib"]),
     // Depends on the executable so `swift test` builds the binary these tests drive in tmux.
     .testTarget(name: "EndToEndTests", dependencies: ["mmscope"]),
   ],

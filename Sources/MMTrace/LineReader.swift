@@ -97,9 +97,19 @@ public final class LineReader {
     return nil
   }
 
+  /// Lines longer than this are not trace lines (a kernel event line is a few hundred bytes): they
+  /// are passed over without being held, and reported.
+  public static let maxLineBytes = 1 << 16
+
+  /// The length of the last line returned when it was longer than `maxLineBytes` (it is returned
+  /// empty), else nil.
+  public private(set) var overlongLine: Int? = nil
+
   /// The next line's bytes without its newline (or carriage return), or nil at the end. The slice is
-  /// valid until the next call.
+  /// valid until the next call. Memory stays bounded whatever the file holds.
   public func nextLineBytes() throws -> ArraySlice<UInt8>? {
+    overlongLine = nil
+    var discarded = 0
     while true {
       if let nl = pending[pendingStart...].firstIndex(of: 0x0a) {
         var end = nl
@@ -107,13 +117,26 @@ public final class LineReader {
         let line = pending[pendingStart..<end]
         pendingStart = nl + 1
         lineNumber += 1
+        if discarded > 0 || line.count > Self.maxLineBytes {
+          overlongLine = discarded + line.count
+          return []
+        }
         return line
       }
+      if pending.count - pendingStart > Self.maxLineBytes {
+        discarded += pending.count - pendingStart
+        pending = []
+        pendingStart = 0
+      }
       guard let chunk = try nextChunk() else {
-        guard pendingStart < pending.count else { return nil }
+        guard pendingStart < pending.count || discarded > 0 else { return nil }
         let line = pending[pendingStart...]
         pendingStart = pending.count
         lineNumber += 1
+        if discarded > 0 || line.count > Self.maxLineBytes {
+          overlongLine = discarded + line.count
+          return []
+        }
         return line
       }
       if head.count < 4096 { head += chunk.prefix(4096 - head.count) }
@@ -122,27 +145,8 @@ public final class LineReader {
     }
   }
 
-  /// The next line without its newline (or carriage return), or nil at the end.
+  /// The next line as text (invalid UTF-8 replaced), or nil at the end.
   public func nextLine() throws -> Substring? {
-    while true {
-      if let nl = pending[pendingStart...].firstIndex(of: 0x0a) {
-        var end = nl
-        if end > pendingStart && pending[end - 1] == 0x0d { end -= 1 }
-        let line = String(decoding: pending[pendingStart..<end], as: UTF8.self)
-        pendingStart = nl + 1
-        lineNumber += 1
-        return Substring(line)
-      }
-      guard let chunk = try nextChunk() else {
-        guard pendingStart < pending.count else { return nil }
-        let line = String(decoding: pending[pendingStart...], as: UTF8.self)
-        pendingStart = pending.count
-        lineNumber += 1
-        return Substring(line)
-      }
-      if head.count < 4096 { head += chunk.prefix(4096 - head.count) }
-      pending = Array(pending[pendingStart...]) + chunk
-      pendingStart = 0
-    }
+    try nextLineBytes().map { Substring(String(decoding: $0, as: UTF8.self)) }
   }
 }

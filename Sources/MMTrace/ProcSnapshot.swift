@@ -143,14 +143,17 @@ public struct ProcSnapshot: Sendable {
 
   /// The machine's zones (DMA, DMA32, Normal) as the snapshot gives them.
   public var zoneSpecs: [ZoneSpec] {
+    // pfns below 2^40 only: a damaged zoneinfo cannot make the sum wrap.
     zones.compactMap { z in
-      ZoneType(rawValue: z.name).map { ZoneSpec($0, z.startPFN, z.startPFN + z.spanned) }
+      guard z.startPFN < InputLimits.pfnLimit, z.spanned < InputLimits.pfnLimit else { return nil }
+      return ZoneType(rawValue: z.name).map { ZoneSpec($0, z.startPFN, z.startPFN + z.spanned) }
     }
   }
 
   /// Busy (not unpurged) vmalloc areas with real addresses, for a starting state.
   public var busyAreas: [Span] {
-    vmallocHashed ? [] : vmalloc.filter { !$0.unpurged }.map { Span($0.start, $0.end) }.sorted()
+    vmallocHashed
+      ? [] : vmalloc.filter { !$0.unpurged }.map { Span($0.start, $0.end) }.filter(KVAConfig.isValidEarlyBusy).sorted()
   }
 
   /// The snapshot beside a model: lines of "what / model / real" for the values both have.

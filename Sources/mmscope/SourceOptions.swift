@@ -120,7 +120,7 @@ struct MemorySize: ExpressibleByArgument {
       scale = u
       text.removeLast()
     }
-    guard let n = UInt64(text), n > 0, n <= (1 << 46) / scale else { return nil }
+    guard let n = UInt64(text), n > 0, n <= InputLimits.maxMemory / scale else { return nil }
     bytes = n * scale
     guard bytes >= 16 << 20, bytes % 4096 == 0 else { return nil }
   }

@@ -8,6 +8,12 @@ public enum VmallocPolicy: String, Sendable, Codable, CaseIterable {
 
 /// The machine-level settings that shape the KVA allocator.
 public struct KVAConfig: Sendable, Equatable, Codable {
+  /// Whether a span can be an area busy from boot: inside the space the free tree starts with,
+  /// [1, ULONG_MAX) (`vmap_init_free_space`). The parser and the importer both hold to it.
+  public static func isValidEarlyBusy(_ s: Span) -> Bool {
+    s.start >= KernelConstants.kvaFirst && s.start < s.end && s.end <= KernelConstants.kvaLast
+  }
+
   /// `num_online_cpus()`, which sets `lazy_max_pages()`.
   public var cpus: Int
   /// `nr_vmap_nodes`: 1 means a single global node (no pools), as before v6.9 or on one CPU.

@@ -12,7 +12,7 @@ extension BuddyZone {
       for mt in 0..<Self.types {
         let l = list(order, mt)
         var n = heads[l]
-        var prev: Int32 = -1
+        var prev: Int = -1
         var count = 0
         while n >= 0 && count <= listCounts[l] {
           let p = pages[Int(n)]

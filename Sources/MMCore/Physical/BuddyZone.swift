@@ -13,8 +13,8 @@ struct PageInfo: Sendable {
   /// The free list's migratetype for a free block; the requested one for an allocated block.
   var migratetype: UInt8 = 0
   /// Free-list neighbours as offsets from the zone's first pfn, -1 for none.
-  var prev: Int32 = -1
-  var next: Int32 = -1
+  var prev: Int = -1
+  var next: Int = -1
   /// Who holds an allocated block (0 = nobody recorded).
   var owner: UInt32 = 0
 }
@@ -22,28 +22,28 @@ struct PageInfo: Sendable {
 /// Per-page metadata kept only for pages that start a free or allocated block: a zone of gigabytes
 /// holds entries for its blocks, not its pages, so machines of any size are cheap to build and copy.
 struct SparsePages: Sendable {
-  private var entries: [Int32: PageInfo] = [:]
+  private var entries: [Int: PageInfo] = [:]
 
   @inline(__always)
   subscript(i: Int) -> PageInfo {
-    get { entries[Int32(i)] ?? PageInfo() }
+    get { entries[Int(i)] ?? PageInfo() }
     set {
       if newValue.state == .tail && newValue.prev < 0 && newValue.next < 0 {
-        entries[Int32(i)] = nil
+        entries[Int(i)] = nil
       } else {
-        entries[Int32(i)] = newValue
+        entries[Int(i)] = newValue
       }
     }
   }
 
   /// Changes an entry that exists (a list neighbour) with one hash lookup.
   @inline(__always)
-  mutating func update(_ i: Int32, _ body: (inout PageInfo) -> Void) {
+  mutating func update(_ i: Int, _ body: (inout PageInfo) -> Void) {
     body(&entries[i, default: PageInfo()])
   }
 
   /// Offsets of all block heads, in no particular order.
-  var heads: Dictionary<Int32, PageInfo>.Keys { entries.keys }
+  var heads: Dictionary<Int, PageInfo>.Keys { entries.keys }
   var count: Int { entries.count }
 }
 
@@ -56,8 +56,8 @@ public struct BuddyZone: Sendable {
   public let end: UInt64
   var pages = SparsePages()
   /// Free-list heads and tails, `[order * types + mt]`, as offsets; -1 when empty.
-  var heads: [Int32]
-  var tails: [Int32]
+  var heads: [Int]
+  var tails: [Int]
   /// Blocks on each list.
   public internal(set) var listCounts: [Int]
   /// `free_area[order].nr_free`: blocks of each order over all migratetypes.
@@ -144,7 +144,7 @@ public struct BuddyZone: Sendable {
 
   /// `__add_to_free_list()`: at the head, or at the tail.
   mutating func addToFreeList(_ pfn: UInt64, order: Int, mt: Int, tail: Bool) {
-    let o = Int32(offset(pfn))
+    let o = Int(offset(pfn))
     let l = list(order, mt)
     var p = pages[Int(o)]
     p.state = .free
@@ -472,7 +472,7 @@ public struct BuddyZone: Sendable {
 
   mutating func clearAllocated(_ pfn: UInt64) { pages[offset(pfn)] = PageInfo() }
 
-  mutating func setOwner(_ pfn: UInt64, _ owner: UInt32) { pages.update(Int32(offset(pfn))) { $0.owner = owner } }
+  mutating func setOwner(_ pfn: UInt64, _ owner: UInt32) { pages.update(Int(offset(pfn))) { $0.owner = owner } }
 
   // MARK: Boot
 

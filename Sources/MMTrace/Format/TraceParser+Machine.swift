@@ -31,8 +31,11 @@ extension TraceParser {
       let gb = onOff(a, "gbpages", line: line, default: true),
       let memory = number(a, "memory", line: line, default: 8 << 30, size: true)
     else { return nil }
-    guard memory! >= 1 << 20, memory! % 4096 == 0, memory! <= 1 << 46 else {
-      fail(line, a.keys["memory"]!.column, "memory= must be whole pages between 1M and 64T")
+    guard memory! >= InputLimits.minMemory, memory! % 4096 == 0, memory! <= InputLimits.maxMemory else {
+      fail(
+        line, a.keys["memory"]!.column,
+        "memory= must be whole pages between \(TraceValues.sizeText(InputLimits.minMemory)) and "
+          + "\(TraceValues.sizeText(InputLimits.maxMemory)) (the largest machine mmscope models)")
       return nil
     }
     var nodes: Int? = nil
@@ -84,7 +87,7 @@ extension TraceParser {
     if let t = a.keys["pageblocks"] {
       for part in t.text.split(separator: ",") {
         let bits = part.split(separator: ":")
-        guard bits.count == 2, let pfn = TraceValues.number(bits[0]),
+        guard bits.count == 2, let pfn = TraceValues.number(bits[0]), pfn < InputLimits.pfnLimit,
           let mt = Migratetype.allCases.first(where: { $0.procName.lowercased() == bits[1].lowercased() })
         else {
           fail(
@@ -98,14 +101,8 @@ extension TraceParser {
     }
     var early: [Span] = []
     if let t = a.keys["early-busy"] {
-      for part in t.text.split(separator: ",") {
-        let r = part.split(separator: "-")
-        guard r.count == 2, let s = TraceValues.number(r[0]), let e = TraceValues.number(r[1]), s < e, s >= 1 else {
-          fail(line, t.column, "early-busy= expects START-END,... with START below END; '\(part)' is not")
-          return nil
-        }
-        early.append(Span(s, e))
-      }
+      guard let spans = earlyBusy(t.text, column: t.column, line: line, what: "early-busy=") else { return nil }
+      early = spans
     }
     var kva = KVAConfig(cpus: cpus, vmapNodes: nodes, policy: policy, earlyBusy: early)
     if let t = a.keys["lazy-purge"] {
@@ -116,5 +113,21 @@ extension TraceParser {
       kva.autoPurge = t.text == "auto"
     }
     return MachineConfig(kva: kva, memory: mem)
+  }
+
+  /// `START-END,...`: areas busy from boot, each inside [1, ULONG_MAX).
+  mutating func earlyBusy(_ text: Substring, column: Int, line: Int, what: String) -> [Span]? {
+    var out: [Span] = []
+    for part in text.split(separator: ",") {
+      let r = part.split(separator: "-")
+      guard r.count == 2, let s = TraceValues.number(r[0]), let e = TraceValues.number(r[1]),
+        KVAConfig.isValidEarlyBusy(Span(s, e))
+      else {
+        fail(line, column, "\(what) expects START-END,... with 1 <= START < END; '\(part)' is not")
+        return nil
+      }
+      out.append(Span(s, e))
+    }
+    return out
   }
 }

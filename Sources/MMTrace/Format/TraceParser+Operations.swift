@@ -28,8 +28,8 @@ extension TraceParser {
         fail(line, col, "\(name) needs size=")
         return nil
       }
-      guard let size = number(a, "size", line: line, size: true),
-        let align = number(a, "align", line: line, default: raw ? 4096 : 1, size: true),
+      guard let size = number(a, "size", line: line, size: true, max: Self.sizeLimit),
+        let align = number(a, "align", line: line, default: raw ? 4096 : 1, size: true, max: Self.sizeLimit),
         let vstart = number(a, "vstart", line: line, default: KernelConstants.vmallocStart),
         let vend = number(a, "vend", line: line, default: KernelConstants.vmallocEnd),
         let cpu = small(a, "cpu", line: line, range: 0...8191, default: 0)
@@ -98,6 +98,7 @@ extension TraceParser {
           fail(line, t.column, "at=\(t.text) is not a pfn")
           return nil
         }
+        guard checkPFN(.pfn(pfn), t, line: line) else { return nil }
         if let other = ["zone", "cpu", "as"].compactMap({ a.keys[$0] }).first {
           fail(line, other.column - 1, "a recorded placement (at=) takes only order=, mt= and expect=")
           return nil
@@ -116,6 +117,7 @@ extension TraceParser {
       parsed = a
       let order = a.keys["order"] == nil ? nil : small(a, "order", line: line, range: 0...10, default: 0)
       if a.keys["order"] != nil && order == nil { return nil }
+      guard checkPFN(Self.pageTarget(p[0]), p[0], line: line) else { return nil }
       op = free ? .freePages(Self.pageTarget(p[0]), order: order, cpu: cpu) : .unmappedFree(Self.pageTarget(p[0]))
     case "set_memory", "set_direct_map":
       guard let a = args(tokens, allowed: keys(["pages"]), line: line, op: name),
@@ -123,7 +125,8 @@ extension TraceParser {
           a, count: 2, line: line, column: col, op: name,
           what: name == "set_memory"
             ? "a change (ro rw x nx np p rox 4k) and an address or name" : "invalid or default, and an address or name"),
-        let pages = number(a, "pages", line: line, default: 1)
+        let pages = number(
+          a, "pages", line: line, default: 1, max: (InputLimits.maxAttributePages, "every page below pfn 2^40"))
       else { return nil }
       parsed = a
       let allowedChanges: [AttrChange.Named] =
@@ -140,9 +143,9 @@ extension TraceParser {
     case "module_load":
       guard let a = args(tokens, allowed: keys(["text", "rodata", "data", "cpu"]), line: line, op: name),
         let p = positional(a, count: 1, line: line, column: col, op: name, what: "the module's name"),
-        let text = number(a, "text", line: line, default: 0, size: true),
-        let rodata = number(a, "rodata", line: line, default: 0, size: true),
-        let data = number(a, "data", line: line, default: 0, size: true),
+        let text = number(a, "text", line: line, default: 0, size: true, max: Self.sizeLimit),
+        let rodata = number(a, "rodata", line: line, default: 0, size: true, max: Self.sizeLimit),
+        let data = number(a, "data", line: line, default: 0, size: true, max: Self.sizeLimit),
         let cpu = small(a, "cpu", line: line, range: 0...8191, default: 0)
       else { return nil }
       parsed = a
@@ -177,8 +180,8 @@ extension TraceParser {
       let exec = name == "execmem_alloc"
       guard let a = args(tokens, allowed: keys(exec ? ["size", "align"] : ["size"]), line: line, op: name),
         let p = positional(a, count: 1, line: line, column: col, op: name, what: "one name"),
-        let size = number(a, "size", line: line, size: true),
-        let align = number(a, "align", line: line, default: 1, size: true)
+        let size = number(a, "size", line: line, size: true, max: Self.sizeLimit),
+        let align = number(a, "align", line: line, default: 1, size: true, max: Self.sizeLimit)
       else { return nil }
       parsed = a
       guard let size, size > 0 else {

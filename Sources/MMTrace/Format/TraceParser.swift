@@ -47,6 +47,15 @@ public struct TraceParser {
           doc.config = config
           doc.hasMachineLine = true
         }
+      case "early-busy":
+        // More early-busy areas than fit a machine line (an import that learned many).
+        if sawOperation {
+          fail(lineNo, head.column, "early-busy lines must come before the first operation")
+        } else if tokens.count != 2 {
+          fail(lineNo, head.column, "expected 'early-busy START-END,...'")
+        } else if let spans = earlyBusy(tokens[1].text, column: tokens[1].column, line: lineNo, what: "early-busy") {
+          doc.config.kva.earlyBusy += spans
+        }
       case "narrate":
         let rest = line.dropFirst(head.column - 1 + 7).drop { $0 == " " || $0 == "\t" }
         if rest.isEmpty { fail(lineNo, head.column, "narrate needs text") }
@@ -142,9 +151,11 @@ public struct TraceParser {
     return ok ? a : nil
   }
 
-  mutating func number(_ a: Args, _ key: String, line: Int, default value: UInt64? = nil, size: Bool = false)
-    -> UInt64??
-  {
+  /// A number or size argument; `max` (with what it stands for) bounds it where the kernel bounds it.
+  mutating func number(
+    _ a: Args, _ key: String, line: Int, default value: UInt64? = nil, size: Bool = false,
+    max: (limit: UInt64, why: String)? = nil
+  ) -> UInt64?? {
     guard let t = a.keys[key] else { return .some(value) }
     guard let v = size ? TraceValues.size(t.text) : TraceValues.number(t.text) else {
       fail(
@@ -152,8 +163,15 @@ public struct TraceParser {
         "'\(key)=\(t.text)' is not a \(size ? "size (like 4096, 0x1000 or 12K)" : "number (decimal or 0x hex)")")
       return nil
     }
+    if let max, v > max.limit {
+      fail(line, t.column, "'\(key)=\(t.text)' is above \(TraceValues.sizeText(max.limit)) (\(max.why))")
+      return nil
+    }
     return .some(v)
   }
+
+  /// The bound on one request's size, alignment or module section.
+  static let sizeLimit = (InputLimits.maxRequestSize, "the kernel half of the address space")
 
   mutating func small(_ a: Args, _ key: String, line: Int, range: ClosedRange<Int>, default value: Int) -> Int? {
     guard let t = a.keys[key] else { return value }
@@ -179,6 +197,13 @@ public struct TraceParser {
 
   static func pageTarget(_ t: Token) -> PageRef {
     TraceValues.number(t.text).map { .pfn($0) } ?? .name(String(t.text))
+  }
+
+  /// A pfn given as a number must be below 2^40 (MAX_PHYSMEM_BITS 52); a name is checked later.
+  mutating func checkPFN(_ ref: PageRef, _ t: Token, line: Int) -> Bool {
+    guard case .pfn(let pfn) = ref, pfn >= InputLimits.pfnLimit else { return true }
+    fail(line, t.column, "pfn \(t.text) is not below 2^40 (x86-64's 52 physical address bits)")
+    return false
   }
 
   mutating func expectation(_ a: Args, line: Int) -> Expectation?? {

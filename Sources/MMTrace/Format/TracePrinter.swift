@@ -5,9 +5,21 @@ public enum TracePrinter {
   public static func text(_ doc: TraceDocument) -> String {
     var out = ["mmtrace \(TraceDocument.version)"]
     if doc.hasMachineLine { out.append(machine(doc.config)) }
+    let busy = doc.config.kva.earlyBusy
+    if doc.hasMachineLine && busy.count > Self.earlyBusyInMachineLine {
+      // Many areas: lines of a few each, so no line grows with the trace.
+      for i in stride(from: 0, to: busy.count, by: 8) {
+        out.append(
+          "early-busy "
+            + busy[i..<min(i + 8, busy.count)].map { "\($0.start.hex)-\($0.end.hex)" }.joined(separator: ","))
+      }
+    }
     for l in doc.lines { out.append(line(l)) }
     return out.joined(separator: "\n") + "\n"
   }
+
+  /// Up to this many early-busy areas go in the machine line; more get `early-busy` lines.
+  static let earlyBusyInMachineLine = 8
 
   static func onOff(_ b: Bool) -> String { b ? "on" : "off" }
 
@@ -34,7 +46,7 @@ public enum TracePrinter {
           + c.memory.pageblockTypes.sorted { $0.key < $1.key }.map { "\($0.key.hex):\($0.value.procName.lowercased())" }
           .joined(separator: ","))
     }
-    if !c.kva.earlyBusy.isEmpty {
+    if !c.kva.earlyBusy.isEmpty && c.kva.earlyBusy.count <= earlyBusyInMachineLine {
       parts.append("early-busy=" + c.kva.earlyBusy.map { "\($0.start.hex)-\($0.end.hex)" }.joined(separator: ","))
     }
     return parts.joined(separator: " ")

@@ -12,7 +12,9 @@ public struct KernelImport: Sendable {
   /// Modelled events read, by name, and the ones passed over, by name.
   public var events: [String: Int] = [:]
   public var skipped: [String: Int] = [:]
+  /// The problems (the first thousand) and how many there were: each is a line left out.
   public var errors: [TraceError] = []
+  public var errorCount = 0
   /// Pre-existing areas learned from frees (address and size from nr_lazy), and frees whose size
   /// could not be learned.
   public var learnedAreas: [Span] = []
@@ -33,22 +35,45 @@ public enum KernelImporter {
     let reader = try LineReader(path: path)
     var parser = KernelTraceParser(file: reader.name)
     var events: [KernelEvent] = []
-    while let line = try reader.nextLineBytes() {
-      if let e = parser.parse(bytes: line, number: reader.lineNumber) { events.append(e) }
-      if let progress, reader.lineNumber % 100_000 == 0 {
-        progress(reader.lineNumber, reader.bytesRead, reader.fileSize)
+    var readError: TraceError? = nil
+    do {
+      while let line = try reader.nextLineBytes() {
+        if let length = reader.overlongLine {
+          parser.fail(
+            reader.lineNumber, 1,
+            "a line of \(length) bytes: not a trace line (kernel event lines are under \(LineReader.maxLineBytes / 1024) KiB)"
+          )
+          continue
+        }
+        if let e = parser.parse(bytes: line, number: reader.lineNumber) { events.append(e) }
+        if let progress, reader.lineNumber % 100_000 == 0 {
+          progress(reader.lineNumber, reader.bytesRead, reader.fileSize)
+        }
       }
+    } catch let e as LineReader.ReadError {
+      // Damaged compressed data: what came before the damage is kept, and the error says where.
+      let what =
+        switch e {
+        case .truncatedGzip: "the gzip data ends early (a truncated file)"
+        case .corruptGzip(_, let detail): "the gzip data is corrupt (\(detail))"
+        case .cannotOpen: "cannot read the file"
+        }
+      readError = TraceError(
+        file: reader.name, line: reader.lineNumber + 1, column: 0,
+        message: "\(what) after line \(reader.lineNumber); the \(events.count) events before it are kept")
     }
     var result = convert(events, cpus: parser.headerCPUs, snapshot: snapshot)
     result.layout = parser.layout
     result.lines = reader.lineNumber
     result.skipped = parser.skipped
-    result.errors = parser.errors
-    if events.isEmpty && parser.errors.isEmpty {
+    result.errors = parser.errors + (readError.map { [$0] } ?? [])
+    result.errorCount = parser.errorCount + (readError == nil ? 0 : 1)
+    if events.isEmpty && result.errors.isEmpty {
       result.errors.append(
         TraceError(
           file: reader.name, line: 0, column: 0,
           message: "no kernel trace events in the file (expected ftrace, trace-cmd report or perf script lines)"))
+      result.errorCount = 1
     }
     return result
   }
@@ -63,24 +88,42 @@ public enum KernelImporter {
     let cpus = max(headerCPUs ?? 0, (events.map(\.cpu).max() ?? 0) + 1)
     var maxPFN: UInt64 = 0
     var zoneLocked = false
+    // Pages beyond the largest machine modelled are left out (and counted), so one stray pfn cannot
+    // size the model; pfns are below 2^40 (checked by the parser), so the sums cannot overflow.
+    let pageLimit = InputLimits.maxMemory / page
+    var beyond = 0
+    func fits(_ pfn: UInt64, _ order: Int) -> Bool {
+      let end = pfn + (1 << UInt64(order))
+      if end > pageLimit {
+        beyond += 1
+        return false
+      }
+      maxPFN = max(maxPFN, end)
+      return true
+    }
+    var kept: [KernelEvent] = []
+    kept.reserveCapacity(events.count)
     for e in events {
       switch e.payload {
-      case .pageAlloc(let pfn?, let order, _): maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
+      case .pageAlloc(let pfn?, let order, _): if !fits(pfn, order) { continue }
       case .pageFree(let pfn, let order, _), .pagePcpuDrain(let pfn, let order, _):
-        maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
+        if !fits(pfn, order) { continue }
       case .pageAllocZoneLocked(let pfn, let order, _, _):
-        maxPFN = max(maxPFN, pfn + (1 << UInt64(order)))
+        if !fits(pfn, order) { continue }
         zoneLocked = true
+      case .pageAllocExtfrag(let pfn, _, _, _, _): if pfn >= pageLimit { continue }
       default: break
       }
+      kept.append(e)
     }
+    let events = kept
     // Memory: at least 1 GiB, rounded up to whole gigabytes above the highest pfn the trace touches.
     let gib = UInt64(1) << 30
     let bytes = max(gib, ((maxPFN * page + gib - 1) / gib) * gib)
     var result = KernelImport(document: TraceDocument(config: MachineConfig(cpus: cpus), lines: []))
     var lines: [TraceLine] = []
     var allocated: [UInt64: UInt64] = [:]
-    var learned: [Span] = []
+    var learned = DisjointSpans()
     var lastNrLazy: UInt64? = nil
     var livePages: [UInt64: Int] = [:]
     for e in events {
@@ -100,10 +143,14 @@ public enum KernelImporter {
         allocated[addr] = size
       case .freeVmapArea(let addr, let nrLazy, _):
         if allocated.removeValue(forKey: addr) == nil {
+          // nr_lazy is below 2^52 pages (checked by the parser); the end must not pass ULONG_MAX.
           if let last = lastNrLazy, nrLazy > last {
-            let span = Span(addr, addr + (nrLazy - last) * page)
-            if learned.allSatisfy({ $0.end <= span.start || $0.start >= span.end }) {
-              learned.append(span)
+            let (end, wraps) = addr.addingReportingOverflow((nrLazy - last) &* page)
+            let span = Span(addr, end)
+            if (nrLazy - last) < InputLimits.maxLazyPages >> 12 && !wraps && KVAConfig.isValidEarlyBusy(span)
+              && learned.insert(span)
+            {
+              // learned
             } else {
               result.unknownFrees += 1
               lastNrLazy = nrLazy
@@ -158,10 +205,12 @@ public enum KernelImporter {
         break
       }
     }
-    learned.sort()
-    result.learnedAreas = learned
-    var early = learned
-    var touched: [Span] = learned
+    if beyond > 0 {
+      result.skipped["(page events beyond the \(TraceValues.sizeText(InputLimits.maxMemory)) modelled)"] = beyond
+    }
+    result.learnedAreas = learned.spans
+    var early = result.learnedAreas
+    var touched: [Span] = result.learnedAreas
     for e in events {
       if case .allocVmapArea(let addr, let size, _, _, _, false) = e.payload { touched.append(Span(addr, addr + size)) }
     }
@@ -176,7 +225,11 @@ public enum KernelImporter {
     // Per-CPU traffic is in the events themselves: the buddy-level ones (zone_locked, pcpu_drain) are
     // applied to the buddy lists directly, so the model's own per-CPU lists stay off.
     var memory = MemoryConfig(bytes: bytes)
-    if let zones = snapshot?.zoneSpecs, !zones.isEmpty {
+    if let all = snapshot?.zoneSpecs, case let zones = all.filter({ $0.end <= pageLimit }), !zones.isEmpty {
+      if zones.count < all.count {
+        result.skipped["(zones beyond the \(TraceValues.sizeText(InputLimits.maxMemory)) modelled)"] =
+          all.count - zones.count
+      }
       let end = max(zones.map(\.end).max()!, maxPFN)
       memory = MemoryConfig(pages: end, zones: zones)
     }

@@ -1,3 +1,5 @@
+import MMCore
+
 /// Parses kernel trace lines of any of the three layouts, byte by byte (a trace has millions of lines).
 /// Events mmscope does not model are skipped and counted; lines of a modelled event with missing or
 /// malformed fields are errors with their column.
@@ -11,6 +13,8 @@ public struct KernelTraceParser {
   public private(set) var layout: KernelTraceLayout? = nil
   /// The CPU count an ftrace header gives (`#P:2`).
   public private(set) var headerCPUs: Int? = nil
+  /// Whether an event line came yet: prose after it is counted as skipped, not as header.
+  var sawEvent = false
 
   public init(file: String) { self.file = file }
 
@@ -20,7 +24,11 @@ public struct KernelTraceParser {
   ]
   static let modelledBytes: [[UInt8]] = modelled.map { Array($0.utf8) }
 
+  /// Every problem counts; the first thousand are kept with their place.
+  public private(set) var errorCount = 0
+
   mutating func fail(_ line: Int, _ column: Int, _ message: String) {
+    errorCount += 1
     if errors.count < 1000 { errors.append(TraceError(file: file, line: line, column: column, message: message)) }
   }
 
@@ -35,7 +43,7 @@ public struct KernelTraceParser {
   static let colon = UInt8(ascii: ":")
 
   /// NR_CPUS on x86-64 at its largest: CPU numbers and counts beyond it cannot come from a kernel.
-  static let maxCPUs = 8192
+  static let maxCPUs = InputLimits.maxCPUs
 
   /// The `[NNN]` CPU field: where it starts and ends (exclusive), and its value.
   static func cpuField(_ b: ArraySlice<UInt8>) -> (start: Int, end: Int, cpu: Int)? {
@@ -80,10 +88,20 @@ public struct KernelTraceParser {
       return nil
     }
     guard let cpuField = Self.cpuField(b) else {
-      // trace-cmd's header ("version = 6", "cpus=2", "CPU 0 is empty") and other prose.
+      // A modelled event's name with no [CPU] field before it: a damaged event line, not prose.
+      if let name = Self.modelledBytes.first(where: { Self.find(b, $0 + [Self.colon], from: i) != nil }) {
+        fail(
+          number, col(i),
+          "a \(String(decoding: name, as: UTF8.self)) line without its [CPU] field (expected like [000] before the timestamp)"
+        )
+        return nil
+      }
+      // trace-cmd's header ("version = 6", "cpus=2", "CPU 0 is empty") and other prose, counted.
       headerLines += 1
+      if sawEvent { skipped["(lines that are not events)", default: 0] += 1 }
       return nil
     }
+    sawEvent = true
     guard cpuField.cpu < Self.maxCPUs else {
       fail(number, col(cpuField.start + 1), "CPU \(cpuField.cpu) is not below NR_CPUS (\(Self.maxCPUs))")
       return nil
@@ -274,34 +292,74 @@ public struct KernelTraceParser {
       }
       return Int(v)
     }
+    /// A value the kernel bounds: above `limit` is a damaged line.
+    func bounded(_ key: StaticString, _ limit: UInt64, _ why: String) -> UInt64 {
+      let v = num(key)
+      guard ok, v >= limit, let r = f.value(key) else { return v }
+      fail(number, col(r.lowerBound), "\(key)=\(String(decoding: b[r], as: UTF8.self)) is not below \(why)")
+      ok = false
+      return 0
+    }
+    let pfnWhy = "2^40 (x86-64's 52 physical address bits)"
+    /// A block's pfn: below the pfn limit and aligned to its order, as every buddy block is.
+    func block(_ pfn: UInt64, _ order: Int) {
+      guard ok, pfn & ((1 << UInt64(order)) - 1) != 0, let r = f.value("pfn") else { return }
+      fail(
+        number, col(r.lowerBound),
+        "pfn=\(String(decoding: b[r], as: UTF8.self)) is not aligned to order \(order) (a block starts at a multiple of its size)"
+      )
+      ok = false
+    }
     let payload: KernelEvent.Payload
     switch name {
     case "alloc_vmap_area":
+      let addr = num("va_start")
+      let size = bounded("size", InputLimits.maxRequestSize + 1, "2^47 (the kernel half of the address space)")
+      let align = bounded("align", InputLimits.maxRequestSize + 1, "2^47 (the kernel half of the address space)")
+      let failed = num("failed") != 0
       payload = .allocVmapArea(
-        addr: num("va_start"), size: num("size"), align: num("align"), vstart: num("vstart"), vend: num("vend"),
-        failed: num("failed") != 0)
+        addr: addr, size: size, align: align, vstart: num("vstart"), vend: num("vend"), failed: failed)
+      // A placed area lies inside the address space: start + size cannot wrap past 2^64.
+      if ok && !failed && (size == 0 || addr.addingReportingOverflow(size).overflow), let r = f.value("size") {
+        fail(
+          number, col(r.lowerBound),
+          size == 0 ? "size=0: an allocated area has a size" : "va_start + size runs past the end of the address space")
+        ok = false
+      }
     case "free_vmap_area_noflush":
-      payload = .freeVmapArea(addr: num("va_start"), nrLazy: num("nr_lazy"), nrLazyMax: num("nr_lazy_max"))
+      payload = .freeVmapArea(
+        addr: num("va_start"), nrLazy: bounded("nr_lazy", InputLimits.maxLazyPages, "2^52 pages"),
+        nrLazyMax: bounded("nr_lazy_max", InputLimits.maxLazyPages, "2^52 pages"))
     case "purge_vmap_area_lazy":
       payload = .purgeVmapArea(start: num("start"), end: num("end"), purged: small("num_purged", 0...Int(Int32.max)))
     case "mm_page_alloc":
       let failed = f.value("page").map { b[$0].elementsEqual("(null)".utf8) } ?? false
-      let pfn = num("pfn")
-      payload = .pageAlloc(
-        pfn: failed ? nil : pfn, order: small("order", 0...10), migratetype: small("migratetype", 0...7))
+      let pfn = failed ? num("pfn") : bounded("pfn", InputLimits.pfnLimit, pfnWhy)
+      let order = small("order", 0...10)
+      if !failed { block(pfn, order) }
+      payload = .pageAlloc(pfn: failed ? nil : pfn, order: order, migratetype: small("migratetype", 0...7))
     case "mm_page_free", "mm_page_free_batched":
       let batched = name == "mm_page_free_batched"
-      payload = .pageFree(pfn: num("pfn"), order: batched ? 0 : small("order", 0...10), batched: batched)
+      let pfn = bounded("pfn", InputLimits.pfnLimit, pfnWhy)
+      let order = batched ? 0 : small("order", 0...10)
+      block(pfn, order)
+      payload = .pageFree(pfn: pfn, order: order, batched: batched)
     case "mm_page_alloc_zone_locked":
+      let pfn = bounded("pfn", InputLimits.pfnLimit, pfnWhy)
+      let order = small("order", 0...10)
+      block(pfn, order)
       payload = .pageAllocZoneLocked(
-        pfn: num("pfn"), order: small("order", 0...10), migratetype: small("migratetype", 0...7),
-        percpuRefill: num("percpu_refill") != 0)
+        pfn: pfn, order: order, migratetype: small("migratetype", 0...7), percpuRefill: num("percpu_refill") != 0)
     case "mm_page_pcpu_drain":
-      payload = .pagePcpuDrain(pfn: num("pfn"), order: small("order", 0...10), migratetype: small("migratetype", 0...7))
+      let pfn = bounded("pfn", InputLimits.pfnLimit, pfnWhy)
+      let order = small("order", 0...10)
+      block(pfn, order)
+      payload = .pagePcpuDrain(pfn: pfn, order: order, migratetype: small("migratetype", 0...7))
     default:
       payload = .pageAllocExtfrag(
-        pfn: num("pfn"), allocOrder: small("alloc_order", 0...10), fallbackOrder: small("fallback_order", 0...10),
-        allocMigratetype: small("alloc_migratetype", 0...7), fallbackMigratetype: small("fallback_migratetype", 0...7))
+        pfn: bounded("pfn", InputLimits.pfnLimit, pfnWhy), allocOrder: small("alloc_order", 0...10),
+        fallbackOrder: small("fallback_order", 0...10), allocMigratetype: small("alloc_migratetype", 0...7),
+        fallbackMigratetype: small("fallback_migratetype", 0...7))
     }
     return ok ? payload : nil
   }

@@ -1,0 +1,73 @@
+import Foundation
+import MMCore
+import MMTrace
+import MMView
+
+/// What one fuzz input goes through, as the commands take it: load (format detection, parse or
+/// import), `check` (replay with every invariant), the import's `.mmtrace` parsed back, the
+/// timeline, and frames of the first, a middle and the last step, one with its phases. A crash stops
+/// the whole run; anything else wrong is returned as a finding.
+enum FuzzPipeline {
+  struct Finding: CustomStringConvertible {
+    var what: String
+    var description: String { what }
+  }
+
+  static let tmp: URL = {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("mmscope-fuzz-\(getpid())")
+    try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    return d
+  }()
+
+  static func run(name: String, bytes: [UInt8]) -> [Finding] {
+    let path = tmp.appendingPathComponent(name).path
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var findings: [Finding] = []
+
+    var script: Script? = nil
+    do {
+      script = try TraceSource.load(path: path)
+    } catch let e as TraceSource.LoadError {
+      for err in e.errors where err.line < 0 || err.column < 0 {
+        findings.append(Finding(what: "an error without a place: \(err)"))
+      }
+      script = e.partial
+    } catch {
+      findings.append(Finding(what: "load threw \(error)"))
+    }
+
+    // Whatever import writes, the parser accepts.
+    if (try? TraceSource.detect(path: path)) == .kernel, let imported = try? KernelImporter.importFile(path: path) {
+      let text = TracePrinter.text(imported.document)
+      var parser = TraceParser(file: "imported.mmtrace")
+      _ = parser.parse(text)
+      if let first = parser.errors.first {
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false)[max(0, first.line - 1)]
+        findings.append(Finding(what: "import wrote a line mmscope rejects: \(first) in '\(line.prefix(200))'"))
+      }
+    }
+
+    guard let script else { return findings }
+    let checked = Checker.run(script)
+    for v in checked.violations.prefix(3) {
+      findings.append(Finding(what: "invariant broken at step \(v.step): \(v.message)"))
+    }
+
+    var timeline = Timeline(script: script)
+    let total = timeline.stepCount
+    for (step, size, phases) in [(0, (80, 24), false), (total / 2, (100, 30), false), (total, (120, 40), true)] {
+      let input = FrameInput(timeline: &timeline, step: step, source: name, phases: phases)
+      var state = UIState()
+      state.step = step
+      _ = Frame.render(input, state, width: size.0, height: size.1, color: true)
+      // Every phase of the last operation, drawn.
+      for p in input.phases.indices where phases {
+        var s = state
+        s.phase = p
+        _ = Frame.render(input.forPhase(p), s, width: 100, height: 30, color: true)
+      }
+    }
+    return findings
+  }
+}
