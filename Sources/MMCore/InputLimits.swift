@@ -15,9 +15,9 @@ public enum InputLimits {
   public static let maxAttributePages: UInt64 = 1 << 40
   /// `nr_lazy` in pages: at most the address space in pages.
   public static let maxLazyPages: UInt64 = 1 << 52
-  /// The largest machine modelled. Memory costs the model one entry per free block, and boot frees
-  /// RAM in 4 MiB blocks: 16 TiB is 4M blocks (about 200 MB and seconds to build); see MODEL.md.
-  public static let maxMemory: UInt64 = 16 << 40
+  /// The largest machine modelled. The model keeps an entry per free block, and boot frees RAM in
+  /// 4 MiB blocks: 4 TiB is a million blocks (about 150 MB); see MODEL.md for the measured costs.
+  public static let maxMemory: UInt64 = 4 << 40
   /// The smallest: one 2 MiB pageblock's worth of zones needs at least 16 MiB to be interesting, but
   /// hand-sized classroom machines go down to 1 MiB.
   public static let minMemory: UInt64 = 1 << 20

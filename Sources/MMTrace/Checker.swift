@@ -18,6 +18,9 @@ public struct CheckResult: Sendable {
   /// Operations refused or failed that left the state unchanged.
   public var warnings: [Problem] = []
   public var machine: Machine
+  /// Every warning, and the step where checking stopped early (after too many violations), if it did.
+  public var warningCount = 0
+  public var stoppedAt: Int? = nil
   /// Invariants were checked after every `every`-th step (and the last).
   public var every = 1
 
@@ -33,6 +36,9 @@ public enum Checker {
   /// The default spacing of full invariant checks: every step up to 10000 steps, then 1000 checks
   /// spread evenly (each check walks the whole state, which for a real trace holds tens of thousands
   /// of blocks).
+  /// Checking stops after this many invariant violations.
+  public static let violationLimit = 100
+
   public static func defaultEvery(steps: Int) -> Int { steps <= 10000 ? 1 : steps / 1000 }
 
   public static func run(_ script: Script, every requested: Int? = nil) -> CheckResult {
@@ -50,9 +56,12 @@ public enum Checker {
       let r = machine.apply(op)
       result.events += 1
       result.kinds[kind(op), default: 0] += 1
-      // A failure the recorded kernel had too is the trace's content, not a warning about it.
-      if let failure = r.failure, r.kva?.error != .recordedFailure {
-        result.warnings.append(.init(step: step, line: line, message: failure))
+      // The same warnings `stats` counts (StepReport.isWarning); the first thousand keep their text.
+      if r.isWarning {
+        result.warningCount += 1
+        if result.warnings.count < 1000 {
+          result.warnings.append(.init(step: step, line: line, message: r.failure ?? ""))
+        }
       }
       if let e = script.expectations[step - 1] {
         result.expectChecked += 1
@@ -66,7 +75,11 @@ public enum Checker {
       if step % every == 0 || step == total {
         for v in machine.violations().prefix(5) { result.violations.append(.init(step: step, line: line, message: v)) }
       }
-      if result.violations.count > 100 { break }
+      if result.violations.count > Self.violationLimit {
+        // A broken state repeats its violations at every later step: stop, and say where.
+        result.stoppedAt = step
+        break
+      }
     }
     result.machine = machine
     return result

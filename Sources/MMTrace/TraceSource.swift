@@ -6,8 +6,16 @@ public enum TraceSource {
   /// Problems that make a file unusable as a whole, or the per-line problems of a .mmtrace file.
   public struct LoadError: Error, CustomStringConvertible {
     public var errors: [TraceError]
-    /// What could still be used (for `check`, which lists every problem and runs what parsed).
+    /// What could still be used: every line that was valid (`check`, `stats` and `import` go on
+    /// with it and exit 65 at the end).
     public var partial: Script?
+    /// How many problems there were (`errors` keeps the first thousand).
+    public var count: Int
+    public init(errors: [TraceError], partial: Script? = nil, count: Int? = nil) {
+      self.errors = errors
+      self.partial = partial
+      self.count = max(count ?? errors.count, errors.count)
+    }
     public var description: String { errors.map(\.description).joined(separator: "\n") }
   }
 
@@ -57,7 +65,11 @@ public enum TraceSource {
             file: name, line: 0, column: 0, message: e.description.replacingOccurrences(of: "\(name): ", with: ""))
         ])
       }
-      if !imported.errors.isEmpty { throw LoadError(errors: imported.errors, partial: imported.document.script) }
+      if !imported.errors.isEmpty {
+        // Nothing usable when no event was read at all.
+        let partial = imported.document.lines.isEmpty ? nil : imported.document.script
+        throw LoadError(errors: imported.errors, partial: partial, count: imported.errorCount)
+      }
       return imported.document.script
     }
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -87,7 +99,11 @@ public enum TraceSource {
     }
     var parser = TraceParser(file: name)
     let doc = parser.parse(text)
-    if !parser.errors.isEmpty { throw LoadError(errors: parser.errors, partial: doc.script) }
+    if !parser.errors.isEmpty {
+      throw LoadError(
+        errors: parser.errors, partial: doc.lines.isEmpty && !doc.hasMachineLine ? nil : doc.script,
+        count: parser.errorCount)
+    }
     return doc.script
   }
 }

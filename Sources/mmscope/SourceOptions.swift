@@ -27,6 +27,29 @@ struct SourceOptions: ParsableArguments {
     try machine.validate()
   }
 
+  /// The script of every valid line, and how many lines were left out: the problems go to standard
+  /// error (the first 20), and the caller exits 65 after its output when there were any. A file with
+  /// nothing usable exits 65 here.
+  func scriptKeepingValid() throws -> (script: Script, problems: Int) {
+    guard let file else { return (try script(), 0) }
+    try InputFile.check(file)
+    do {
+      return (try TraceSource.load(path: file), 0)
+    } catch let e as TraceSource.LoadError {
+      Self.report(e)
+      guard let partial = e.partial else { throw ExitCode(65) }
+      return (partial, e.count)
+    }
+  }
+
+  /// A load error's first problems, and how many more, on standard error.
+  static func report(_ e: TraceSource.LoadError) {
+    var text = e.errors.prefix(20).map(\.description).joined(separator: "\n") + "\n"
+    if e.count > 20 { text += "... and \(e.count - 20) more problems\n" }
+    if e.partial != nil { text += "\(e.count) lines left out; every other line is used\n" }
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
   /// The script: a scenario's, or the file's. A file that cannot be read exits 66; a malformed one
   /// prints every problem and exits 65.
   func script() throws -> Script {

@@ -54,19 +54,24 @@ enum FuzzPipeline {
       findings.append(Finding(what: "invariant broken at step \(v.step): \(v.message)"))
     }
 
+    // The same warnings for stats (the machine's counters) and check.
+    if checked.machine.counters.warnings != checked.warningCount {
+      findings.append(
+        Finding(what: "stats counts \(checked.machine.counters.warnings) warnings, check \(checked.warningCount)"))
+    }
+
+    // The last frame, at a size picked from the input, and every phase of the last operation.
     var timeline = Timeline(script: script)
     let total = timeline.stepCount
-    for (step, size, phases) in [(0, (80, 24), false), (total / 2, (100, 30), false), (total, (120, 40), true)] {
-      let input = FrameInput(timeline: &timeline, step: step, source: name, phases: phases)
-      var state = UIState()
-      state.step = step
-      _ = Frame.render(input, state, width: size.0, height: size.1, color: true)
-      // Every phase of the last operation, drawn.
-      for p in input.phases.indices where phases {
-        var s = state
-        s.phase = p
-        _ = Frame.render(input.forPhase(p), s, width: 100, height: 30, color: true)
-      }
+    let sizes = [(80, 24), (100, 30), (120, 40), (40, 12), (200, 60)]
+    let size = sizes[bytes.count % sizes.count]
+    let input = FrameInput(timeline: &timeline, step: total, source: name, phases: true)
+    var state = UIState()
+    state.step = total
+    _ = Frame.render(input, state, width: size.0, height: size.1, color: true)
+    for p in input.phases.indices {
+      state.phase = p
+      _ = Frame.render(input.forPhase(p), state, width: size.0, height: size.1, color: true)
     }
     return findings
   }

@@ -101,9 +101,10 @@ import Testing
     #expect(legacy > 25 && legacy > 3 * current, "legacy \(legacy), current \(current) per allocation")
   }
 
+  /// The failed allocation is counted under failed and, as `check` counts it, as one warning.
   @Test func alignShiftStopsAtTheFirstFailure() {
     let run = Replay.run(ScenarioLibrary.named("align_shift_alloc_test")!.script()).machine
-    #expect(run.counters.allocs == 46 && run.counters.failed == 1 && run.counters.warnings == 0)
+    #expect(run.counters.allocs == 46 && run.counters.failed == 1 && run.counters.warnings == 1)
   }
 
   @Test func statsJSONHasTheDocumentedKeys() throws {

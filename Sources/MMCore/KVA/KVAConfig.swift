@@ -25,6 +25,11 @@ public struct KVAConfig: Sendable, Equatable, Codable {
   /// purges where the kernel's `purge_vmap_area_lazy` events say it did.
   public var autoPurge = true
 
+  /// The most lazy pages the model may hold after an operation: lazy_max_pages() when it purges by
+  /// itself; with recorded purges (a trace), none, since the kernel's purge runs later from a
+  /// workqueue and the trace says when.
+  public var purgeThreshold: UInt64 { autoPurge ? lazyMaxPages : .max }
+
   /// A configuration with `nr_vmap_nodes` derived from the CPU count as `vmap_init_nodes` derives it,
   /// unless `vmapNodes` says otherwise (1 switches the nodes off).
   public init(cpus: Int = 1, vmapNodes: Int? = nil, policy: VmallocPolicy = .current, earlyBusy: [Span] = []) {

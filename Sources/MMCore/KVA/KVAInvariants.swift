@@ -73,7 +73,7 @@ extension CurrentKVA {
       }
     }
     if lazyPages != lazy { out.append("vmap_lazy_nr is \(lazyPages), lazy areas hold \(lazy) pages") }
-    return out + KVAInvariantHelpers.coverage(&all, lazy: lazy, max: config.lazyMaxPages)
+    return out + KVAInvariantHelpers.coverage(&all, lazy: lazy, max: config.purgeThreshold)
   }
 }
 
@@ -97,7 +97,7 @@ extension LegacyKVA {
     if cursor < KernelConstants.kvaLast { all.append((Span(cursor, KernelConstants.kvaLast), .free)) }
     if lazyPages != lazy { out.append("vmap_lazy_nr is \(lazyPages), lazy areas hold \(lazy) pages") }
     if let c = freeCache, busy[c].end <= busy[c].start { out.append("free_vmap_cache points at a released area") }
-    return out + KVAInvariantHelpers.coverage(&all, lazy: lazy, max: config.lazyMaxPages)
+    return out + KVAInvariantHelpers.coverage(&all, lazy: lazy, max: config.purgeThreshold)
   }
 }
 

@@ -43,13 +43,10 @@ public struct Counters: Sendable, Equatable, Codable {
       if let f = r.fit { fit[f, default: 0] += 1 }
       if r.poolHit { poolHits += 1 }
     case .free:
-      if r.error == nil { frees += 1 } else { warnings += 1 }
+      if r.error == nil { frees += 1 }
     case .purge:
       break
     }
-    if case .invalidSize = r.error { warnings += 1 }
-    if case .invalidAlignment = r.error { warnings += 1 }
-    if case .invalidWindow = r.error { warnings += 1 }
     nodesVisited += r.visited
     for p in r.purges { record(p) }
   }

@@ -121,7 +121,7 @@ public struct Machine: Sendable {
       step.treeSteps = log.steps
       step.treeStepsDropped = log.dropped
     }
-    if step.refusal != nil { counters.warnings += 1 }
+    if step.isWarning { counters.warnings += 1 }
     counters.descriptorsCreated += step.descriptorsCreated
     return step
   }
@@ -139,11 +139,17 @@ public struct Machine: Sendable {
     }
   }
 
+  /// Distinct named owners kept; past this, new names share their kind's unnamed entry, so a trace
+  /// of millions of distinct names holds a bounded table (the names still work for freeing).
+  public static let maxNamedOwners = 1 << 16
+
   /// Unnamed areas share their kind's owner entry, so a long anonymous workload adds nothing here.
   mutating func registerOwner(kind: AreaKind, name: String?) -> UInt32 {
-    guard let name else { return UInt32(AreaKind.allCases.firstIndex(of: kind)! + 1) }
+    let unnamed = UInt32(AreaKind.allCases.firstIndex(of: kind)! + 1)
+    guard let name else { return unnamed }
     let owner = Owner(kind: kind, name: name)
     if let i = ownerIndex[owner] { return i }
+    if owners.count >= Self.maxNamedOwners { return unnamed }
     owners.append(owner)
     ownerIndex[owner] = UInt32(owners.count - 1)
     return UInt32(owners.count - 1)

@@ -57,6 +57,10 @@ public struct StepReport: Sendable, Equatable {
     return directMap.error
   }
 
+  /// Whether `stats` and `check` count the operation as a warning: it failed or was refused, unless
+  /// it is a failure the recorded kernel had too (the trace's content, counted under failed).
+  public var isWarning: Bool { failure != nil && kva?.error != .recordedFailure }
+
   mutating func add(_ b: BuddyReport) {
     if keepDetail && buddy.count < 64 { buddy.append(b) }
     if b.error == nil {

@@ -205,8 +205,16 @@ extension TraceParser {
       fail(line, at, "the name '\(n)' must start with a letter or '_' (numbers are addresses)")
       return nil
     }
+    for n in Self.names(in: op) where n.utf8.count > Self.maxNameLength {
+      let at = tokens.first { $0.text.hasSuffix(n) }?.column ?? col
+      fail(line, at, "a name of \(n.utf8.count) bytes: names are at most \(Self.maxNameLength) bytes")
+      return nil
+    }
     return (op, expect)
   }
+
+  /// Names are at most this long (a kernel module's name is at most 55 bytes).
+  static let maxNameLength = 64
 
   /// Names an operation gives or refers to.
   static func names(in op: Operation) -> [String] {

@@ -13,6 +13,9 @@ public struct TraceParser {
     var column: Int
   }
 
+  /// Lines longer than this are refused (as the kernel trace reader does).
+  static let maxLineBytes = 1 << 16
+
   /// Parses a whole file. Returns the document made of the lines that parsed; `errors` lists the rest.
   public mutating func parse(_ text: String) -> TraceDocument {
     var doc = TraceDocument(config: MachineConfig(cpus: 1), hasMachineLine: false, lines: [])
@@ -22,6 +25,11 @@ public struct TraceParser {
     for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
       lineNo += 1
       let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+      if line.utf8.count > Self.maxLineBytes {
+        fail(
+          lineNo, 1, "a line of \(line.utf8.count) bytes: .mmtrace lines are at most \(Self.maxLineBytes / 1024) KiB")
+        continue
+      }
       let tokens = Self.tokenize(line)
       guard let head = tokens.first, !head.text.hasPrefix("#") else { continue }
       if !sawHeader {
@@ -102,7 +110,13 @@ public struct TraceParser {
     return out
   }
 
+  /// Every problem counts; the first thousand are kept with their place (a damaged file of millions
+  /// of lines must not hold millions of messages).
+  public private(set) var errorCount = 0
+
   mutating func fail(_ line: Int, _ column: Int, _ message: String) {
+    errorCount += 1
+    guard errors.count < 1000 else { return }
     errors.append(TraceError(file: file, line: line, column: column, message: message))
   }
 

@@ -65,7 +65,7 @@ public enum KernelImporter {
     var result = convert(events, cpus: parser.headerCPUs, snapshot: snapshot)
     result.layout = parser.layout
     result.lines = reader.lineNumber
-    result.skipped = parser.skipped
+    result.skipped.merge(parser.skipped) { $0 + $1 }
     result.errors = parser.errors + (readError.map { [$0] } ?? [])
     result.errorCount = parser.errorCount + (readError == nil ? 0 : 1)
     if events.isEmpty && result.errors.isEmpty {

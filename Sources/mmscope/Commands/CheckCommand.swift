@@ -54,7 +54,12 @@ struct CheckCommand: ParsableCommand {
     for p in r.mismatches { print("\(location(p)): expect mismatch: \(p.message)") }
     for p in r.violations { print("\(location(p)): invariant violated: \(p.message)") }
     for p in r.warnings.prefix(20) { print("\(location(p)): warning: \(p.message)") }
-    if r.warnings.count > 20 { print("... \(r.warnings.count - 20) more warnings") }
+    if r.warningCount > 20 { print("... \(r.warningCount - 20) more warnings") }
+    if let stop = r.stoppedAt {
+      print(
+        "stopped at step \(stop) of \(script.stepCount): more than \(Checker.violationLimit) invariant violations "
+          + "(the state is broken; later steps would only repeat them)")
+    }
     print("events: \(r.events)")
     for (k, n) in r.kinds.sorted(by: { $0.key < $1.key }) { print("  \(k): \(n)") }
     print("expect: \(r.expectChecked) checked, \(r.expectMatched) matched, \(r.mismatches.count) mismatched")
@@ -71,7 +76,7 @@ struct CheckCommand: ParsableCommand {
           } ?? ""))
       print("purges: kernel purged \(c.kernelPurgedAreas) areas, the model knew \(c.purgedAreas) of them")
     }
-    print("warnings: \(r.warnings.count)")
+    print("warnings: \(r.warningCount)")
     if !malformed.isEmpty {
       print("malformed: \(malformed.count) problems")
       throw ExitCode(65)

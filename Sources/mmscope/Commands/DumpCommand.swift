@@ -24,7 +24,7 @@ struct DumpCommand: ParsableCommand {
   var what: StateDump.What
 
   func run() throws {
-    let script = try source.script()
+    let (script, problems) = try source.scriptKeepingValid()
     let step = try at.step(in: script)
     let machine = Replay.run(script, steps: step).machine
     do {
@@ -32,6 +32,7 @@ struct DumpCommand: ParsableCommand {
     } catch let e as StateDump.Unavailable {
       throw ValidationError(e.description)
     }
+    if problems > 0 { throw ExitCode(65) }
   }
 }
 

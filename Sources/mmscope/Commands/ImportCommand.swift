@@ -55,10 +55,15 @@ struct ImportCommand: ParsableCommand {
       throw ExitCode(65)
     }
     if tty { err.write(Data("\r".utf8)) }
+    // Bad lines are reported and left out; every valid event is still written (exit 65 at the end).
+    let nothing = result.document.lines.isEmpty
     if !result.errors.isEmpty {
       for e in result.errors.prefix(50) { err.write(Data("\(e.description)\n".utf8)) }
-      err.write(Data("\(result.errors.count) problems; nothing written\n".utf8))
-      throw ExitCode(65)
+      if result.errorCount > 50 { err.write(Data("... and \(result.errorCount - 50) more problems\n".utf8)) }
+      if nothing {
+        err.write(Data("\(result.errorCount) problems and no valid event; nothing written\n".utf8))
+        throw ExitCode(65)
+      }
     }
     let text =
       "# imported by mmscope from \((input as NSString).lastPathComponent)\n" + TracePrinter.text(result.document)
@@ -71,6 +76,10 @@ struct ImportCommand: ParsableCommand {
     summary +=
       "page frees of blocks allocated before the trace: \(result.preexistingPageFrees); per-CPU-level page events: \(result.perCPUEvents)\n"
     summary += "failed allocations recorded: \(result.failedAllocations)\n"
+    if result.errorCount > 0 {
+      summary += "lines left out for problems: \(result.errorCount) (listed above); every other event was written\n"
+    }
     err.write(Data(summary.utf8))
+    if result.errorCount > 0 { throw ExitCode(65) }
   }
 }

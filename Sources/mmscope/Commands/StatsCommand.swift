@@ -21,7 +21,7 @@ struct StatsCommand: ParsableCommand {
   var json = false
 
   func run() throws {
-    let script = try source.script()
+    let (script, problems) = try source.scriptKeepingValid()
     let step = try at.step(in: script)
     let machine = Replay.run(script, steps: step).machine
     let stats = MachineStats(machine: machine, step: step, events: script.stepCount)
@@ -32,5 +32,6 @@ struct StatsCommand: ParsableCommand {
     } else {
       print(StatsTable.text(stats, config: machine.config))
     }
+    if problems > 0 { throw ExitCode(65) }
   }
 }
