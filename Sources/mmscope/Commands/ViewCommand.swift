@@ -44,7 +44,7 @@ struct ViewCommand: ParsableCommand {
       throw ExitCode(2)
     }
     let script: Script
-    let source: String
+    var source: String
     if let file {
       try InputFile.check(file)
       // A long kernel trace takes a few seconds to read: say so before the view takes the screen.
@@ -57,12 +57,16 @@ struct ViewCommand: ParsableCommand {
           err.write(Data("\rmmscope: reading \(file): \(lines) lines\(pct)".utf8))
         }
         if tty { err.write(Data("\r\u{1b}[K".utf8)) }
+        source = (file as NSString).lastPathComponent
       } catch let e as TraceSource.LoadError {
         if tty { err.write(Data("\r\u{1b}[K".utf8)) }
-        FileHandle.standardError.write(Data((e.description + "\n").utf8))
-        throw ExitCode(65)
+        // Bad lines are listed (they show again when the view closes) and the valid rest is opened,
+        // with the count in the status line.
+        SourceOptions.report(e)
+        guard let partial = e.partial else { throw ExitCode(65) }
+        script = partial
+        source = "\((file as NSString).lastPathComponent), \(e.count) bad lines left out"
       }
-      source = (file as NSString).lastPathComponent
     } else {
       let name = scenario ?? "tour"
       script = try MachineOptions.scenario(named: name).script(machine.scenarioOptions)
