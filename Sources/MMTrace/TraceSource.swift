@@ -72,10 +72,48 @@ public enum TraceSource {
       }
       return imported.document.script
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    // Read a line at a time: memory stays bounded by the document, not the file's longest line.
+    let reader: LineReader
+    do {
+      reader = try LineReader(path: path)
+    } catch {
       throw LoadError(errors: [TraceError(file: name, line: 0, column: 0, message: "cannot read the file")])
     }
-    return try load(data: data, name: name)
+    var parser = TraceParser(file: name)
+    while let line = try reader.nextLineBytes() {
+      parse(line, number: reader.lineNumber, overlong: reader.overlongLine, into: &parser)
+    }
+    return try finish(&parser)
+  }
+
+  /// One line's bytes into the parser: text if it is UTF-8, a problem at its place if not.
+  static func parse(_ bytes: ArraySlice<UInt8>, number: Int, overlong: Int?, into parser: inout TraceParser) {
+    if let overlong {
+      parser.overlong(number, overlong)
+    } else if let text = String(validating: bytes, as: UTF8.self) {
+      parser.parse(line: Substring(text), number: number)
+    } else {
+      parser.notText(number, column: Self.firstInvalidUTF8(bytes) + 1)
+    }
+  }
+
+  /// The offset of the first byte that is not part of valid UTF-8.
+  static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int {
+    var decoder = UTF8()
+    var it = bytes.makeIterator()
+    var offset = 0
+    while case .scalarValue(let c) = decoder.decode(&it) { offset += UTF8.width(c) }
+    return offset
+  }
+
+  static func finish(_ parser: inout TraceParser) throws -> Script {
+    let doc = parser.finish()
+    if !parser.errors.isEmpty {
+      throw LoadError(
+        errors: parser.errors, partial: doc.lines.isEmpty && !doc.hasMachineLine ? nil : doc.script,
+        count: parser.errorCount)
+    }
+    return doc.script
   }
 
   public static func load(data: Data, name: String) throws -> Script {
@@ -94,16 +132,14 @@ public enum TraceSource {
         TraceError(file: name, line: 0, column: 0, message: "a binary file: expected .mmtrace text")
       ])
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw LoadError(errors: [TraceError(file: name, line: 0, column: 0, message: "not UTF-8 text")])
-    }
     var parser = TraceParser(file: name)
-    let doc = parser.parse(text)
-    if !parser.errors.isEmpty {
-      throw LoadError(
-        errors: parser.errors, partial: doc.lines.isEmpty && !doc.hasMachineLine ? nil : doc.script,
-        count: parser.errorCount)
+    let bytes = [UInt8](data)
+    var number = 0
+    for line in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
+      number += 1
+      let overlong = line.count > TraceParser.maxLineBytes ? line.count : nil
+      parse(line.last == 0x0d ? line.dropLast() : line, number: number, overlong: overlong, into: &parser)
     }
-    return doc.script
+    return try finish(&parser)
   }
 }

@@ -60,7 +60,8 @@ enum FuzzPipeline {
         Finding(what: "stats counts \(checked.machine.counters.warnings) warnings, check \(checked.warningCount)"))
     }
 
-    // The last frame, at a size picked from the input, and every phase of the last operation.
+    // The last frame, at a size picked from the input, and phases of the last operation: all of
+    // them when there are few, else the first and last four (a 2 GiB vmalloc has 141, each a frame).
     var timeline = Timeline(script: script)
     let total = timeline.stepCount
     let sizes = [(80, 24), (100, 30), (120, 40), (40, 12), (200, 60)]
@@ -69,9 +70,10 @@ enum FuzzPipeline {
     var state = UIState()
     state.step = total
     _ = Frame.render(input, state, width: size.0, height: size.1, color: true)
-    for p in input.phases.indices {
+    let n = input.phases.count
+    for p in (n <= 8 ? Array(1...max(n, 1)) : [1, 2, 3, 4, n - 3, n - 2, n - 1, n]) where n > 0 {
       state.phase = p
-      _ = Frame.render(input.forPhase(p), state, width: size.0, height: size.1, color: true)
+      _ = Frame.render(input, state, width: size.0, height: size.1, color: true)
     }
     return findings
   }

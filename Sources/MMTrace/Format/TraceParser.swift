@@ -14,75 +14,96 @@ public struct TraceParser {
   }
 
   /// Lines longer than this are refused (as the kernel trace reader does).
-  static let maxLineBytes = 1 << 16
+  public static let maxLineBytes = 1 << 16
+
+  /// The document so far, for a file read line by line (`parse(line:number:)`, then `finish()`).
+  var doc = TraceDocument(config: MachineConfig(cpus: 1), hasMachineLine: false, lines: [])
+  var sawHeader = false
+  var sawOperation = false
 
   /// Parses a whole file. Returns the document made of the lines that parsed; `errors` lists the rest.
   public mutating func parse(_ text: String) -> TraceDocument {
-    var doc = TraceDocument(config: MachineConfig(cpus: 1), hasMachineLine: false, lines: [])
-    var sawHeader = false
-    var sawOperation = false
     var lineNo = 0
     for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
       lineNo += 1
-      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-      if line.utf8.count > Self.maxLineBytes {
-        fail(
-          lineNo, 1, "a line of \(line.utf8.count) bytes: .mmtrace lines are at most \(Self.maxLineBytes / 1024) KiB")
-        continue
-      }
-      let tokens = Self.tokenize(line)
-      guard let head = tokens.first, !head.text.hasPrefix("#") else { continue }
-      if !sawHeader {
-        if head.text == "mmtrace" {
-          sawHeader = true
-          if tokens.count != 2 || tokens[1].text != "\(TraceDocument.version)" {
-            fail(
-              lineNo, tokens.count > 1 ? tokens[1].column : head.column + 7,
-              "expected 'mmtrace \(TraceDocument.version)' (this reader knows version \(TraceDocument.version))")
-          }
-          continue
-        }
-        fail(lineNo, head.column, "expected the header 'mmtrace \(TraceDocument.version)' before anything else")
-        sawHeader = true
-      }
-      switch head.text {
-      case "mmtrace":
-        fail(lineNo, head.column, "a second header")
-      case "machine":
-        if sawOperation || doc.hasMachineLine {
-          fail(lineNo, head.column, "the machine line must come once, before the first operation")
-        } else if let config = machine(tokens.dropFirst(), line: lineNo) {
-          doc.config = config
-          doc.hasMachineLine = true
-        }
-      case "early-busy":
-        // More early-busy areas than fit a machine line (an import that learned many).
-        if sawOperation {
-          fail(lineNo, head.column, "early-busy lines must come before the first operation")
-        } else if tokens.count != 2 {
-          fail(lineNo, head.column, "expected 'early-busy START-END,...'")
-        } else if let spans = earlyBusy(tokens[1].text, column: tokens[1].column, line: lineNo, what: "early-busy") {
-          doc.config.kva.earlyBusy += spans
-        }
-      case "narrate":
-        let rest = line.dropFirst(head.column - 1 + 7).drop { $0 == " " || $0 == "\t" }
-        if rest.isEmpty { fail(lineNo, head.column, "narrate needs text") }
-        doc.lines.append(TraceLine(item: .narrate(String(rest)), line: lineNo))
-      case "bookmark":
-        if tokens.count != 2 || tokens[1].text.contains("=") {
-          fail(lineNo, head.column, "expected 'bookmark NAME' with one name")
-        } else {
-          doc.lines.append(TraceLine(item: .bookmark(String(tokens[1].text)), line: lineNo))
-        }
-      default:
-        sawOperation = true
-        if let (op, expect) = operation(head, Array(tokens.dropFirst()), line: lineNo) {
-          doc.lines.append(TraceLine(item: .operation(op), expect: expect, line: lineNo))
-        }
-      }
+      parse(line: raw, number: lineNo)
     }
+    return finish()
+  }
+
+  /// The document of every line given, with the problem of a file that had no header.
+  public mutating func finish() -> TraceDocument {
     if !sawHeader { fail(0, 0, "empty file: expected the header 'mmtrace \(TraceDocument.version)'") }
     return doc
+  }
+
+  /// One line of a file (without its line end).
+  public mutating func parse(line raw: Substring, number lineNo: Int) {
+    let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+    if line.utf8.count > Self.maxLineBytes {
+      overlong(lineNo, line.utf8.count)
+      return
+    }
+    let tokens = Self.tokenize(line)
+    guard let head = tokens.first, !head.text.hasPrefix("#") else { return }
+    if !sawHeader {
+      if head.text == "mmtrace" {
+        sawHeader = true
+        if tokens.count != 2 || tokens[1].text != "\(TraceDocument.version)" {
+          fail(
+            lineNo, tokens.count > 1 ? tokens[1].column : head.column + 7,
+            "expected 'mmtrace \(TraceDocument.version)' (this reader knows version \(TraceDocument.version))")
+        }
+        return
+      }
+      fail(lineNo, head.column, "expected the header 'mmtrace \(TraceDocument.version)' before anything else")
+      sawHeader = true
+    }
+    switch head.text {
+    case "mmtrace":
+      fail(lineNo, head.column, "a second header")
+    case "machine":
+      if sawOperation || doc.hasMachineLine {
+        fail(lineNo, head.column, "the machine line must come once, before the first operation")
+      } else if let config = machine(tokens.dropFirst(), line: lineNo) {
+        doc.config = config
+        doc.hasMachineLine = true
+      }
+    case "early-busy":
+      // More early-busy areas than fit a machine line (an import that learned many).
+      if sawOperation {
+        fail(lineNo, head.column, "early-busy lines must come before the first operation")
+      } else if tokens.count != 2 {
+        fail(lineNo, head.column, "expected 'early-busy START-END,...'")
+      } else if let spans = earlyBusy(tokens[1].text, column: tokens[1].column, line: lineNo, what: "early-busy") {
+        doc.config.kva.earlyBusy += spans
+      }
+    case "narrate":
+      let rest = line.dropFirst(head.column - 1 + 7).drop { $0 == " " || $0 == "\t" }
+      if rest.isEmpty { fail(lineNo, head.column, "narrate needs text") }
+      doc.lines.append(TraceLine(item: .narrate(String(rest)), line: lineNo))
+    case "bookmark":
+      if tokens.count != 2 || tokens[1].text.contains("=") {
+        fail(lineNo, head.column, "expected 'bookmark NAME' with one name")
+      } else {
+        doc.lines.append(TraceLine(item: .bookmark(String(tokens[1].text)), line: lineNo))
+      }
+    default:
+      sawOperation = true
+      if let (op, expect) = operation(head, Array(tokens.dropFirst()), line: lineNo) {
+        doc.lines.append(TraceLine(item: .operation(op), expect: expect, line: lineNo))
+      }
+    }
+  }
+
+  /// A line that is not UTF-8 text (the rest of the file is still read).
+  public mutating func notText(_ lineNo: Int, column: Int) {
+    fail(lineNo, column, "not UTF-8 text")
+  }
+
+  /// A line too long to be one (reported, not held).
+  public mutating func overlong(_ lineNo: Int, _ length: Int) {
+    fail(lineNo, 1, "a line of \(length) bytes: .mmtrace lines are at most \(Self.maxLineBytes / 1024) KiB")
   }
 
   static func tokenize(_ line: Substring) -> [Token] {
