@@ -211,6 +211,28 @@ if runs("import") {
   }
 }
 
+// 6b. A synthetic trace of 200000 frees of areas the trace never allocated: each teaches the importer
+// an area (sized by nr_lazy's growth) that must not overlap those learned before.
+if runs("import") {
+  let path = NSTemporaryDirectory() + "mmscope-bench-unknown-frees-\(getpid()).txt"
+  var text = "#P:2\n"
+  for i in 0..<200_000 {
+    text +=
+      "  kworker-1 [000] ..... 100.0: free_vmap_area_noflush: va_start=0x\(String(0xffff_c900_0000_0000 + UInt64(i) * 0x3000, radix: 16)) nr_lazy=\(2 * (i + 1)) nr_lazy_max=16384\n"
+  }
+  try? text.write(toFile: path, atomically: true, encoding: .utf8)
+  var imported: KernelImport? = nil
+  let t = measure { imported = try? KernelImporter.importFile(path: path) }
+  try? FileManager.default.removeItem(atPath: path)
+  if let imported {
+    let longest = TracePrinter.text(imported.document).split(separator: "\n").map(\.utf8.count).max() ?? 0
+    rows.append(
+      Row(
+        name: "import 200000 unknown frees (synthetic)", value: t, unit: "s",
+        note: "\(imported.learnedAreas.count) areas learned; longest .mmtrace line \(longest) bytes"))
+  }
+}
+
 // 7. Rendering: a 200x60 frame of a machine with 100k busy areas and a 50k-node free tree.
 if runs("render") {
   var m = Machine(config: MachineConfig(cpus: 1, vmapNodes: false))

@@ -45,6 +45,7 @@ struct ViewCommand: ParsableCommand {
     }
     let script: Script
     var source: String
+    var startMessage: String? = nil
     if let file {
       try InputFile.check(file)
       // A long kernel trace takes a few seconds to read: say so before the view takes the screen.
@@ -66,6 +67,8 @@ struct ViewCommand: ParsableCommand {
         guard let partial = e.partial else { throw ExitCode(65) }
         script = partial
         source = "\((file as NSString).lastPathComponent), \(e.count) bad lines left out"
+        startMessage =
+          "\(e.count) bad lines left out: `mmscope check \((file as NSString).lastPathComponent)` lists them"
       }
     } else {
       let name = scenario ?? "tour"
@@ -90,7 +93,8 @@ struct ViewCommand: ParsableCommand {
           width: session.width, height: session.height))
     }
     var loop = ViewLoop(
-      session: session, timeline: timeline, source: source, crashAfterFirstFrame: crashAfterFirstFrame)
+      session: session, timeline: timeline, source: source, crashAfterFirstFrame: crashAfterFirstFrame,
+      startMessage: startMessage)
     loop.run()
   }
 }
@@ -101,9 +105,12 @@ struct ViewLoop {
   var timeline: Timeline
   let source: String
   var crashAfterFirstFrame = false
+  /// Shown in the status line until the first key (what was left out of the file).
+  var startMessage: String? = nil
 
   mutating func run() {
     var state = UIState()
+    state.message = startMessage
     var input = FrameInput(timeline: &timeline, step: 0, source: source)
     var lastTick = Date()
     var dirty = true
