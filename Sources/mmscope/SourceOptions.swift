@@ -115,7 +115,10 @@ struct MachineOptions: ParsableArguments {
 
   func validate() throws {
     if let cpus, !(1...8192).contains(cpus) { throw ValidationError("--cpus must be between 1 and 8192, got \(cpus)") }
-    if let steps, steps < 0 { throw ValidationError("--steps must not be negative, got \(steps)") }
+    // A scenario holds its whole script: ten million operations is about a gigabyte.
+    if let steps, !(0...10_000_000).contains(steps) {
+      throw ValidationError("--steps must be between 0 and 10000000, got \(steps)")
+    }
   }
 
   var scenarioOptions: ScenarioOptions {

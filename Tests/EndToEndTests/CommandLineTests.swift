@@ -28,6 +28,9 @@ import Testing
     ["stats", "--scenario", "tour", "--at", "no-such-bookmark"],
     ["dump", "--scenario", "tour", "--at", "99", "--what", "busy"],
     ["check", "--scenario", "tour", "--every", "0"],
+    ["stats", "--scenario", "tour", "--steps", "9223372036854775807"],
+    ["stats", "--scenario", "tour", "--memory", "8T"],
+    ["stats", "--scenario", "tour", "--cpus", "18446744073709551615"],
   ])
   func usageErrorsShowTheSubcommandsUsage(args: [String]) {
     let r = Self.mmscope(args)
