@@ -55,6 +55,9 @@ public struct BuddyReport: Sendable, Equatable {
   /// the tail to stay free longer; and which pfn that parent's buddy is (nil at the top orders).
   public var parentBuddyFree = false
   public var parentBuddyPFN: UInt64?
+  /// The parent block one order up lies in another zone, so `buddy_merge_likely` said no whatever its
+  /// buddy holds (`page_is_buddy` compares the zones).
+  public var parentInOtherZone = false
   /// Blocks taken from or given back through a per-CPU list batch.
   public var pcpBatch = 0
   public var error: BuddyError?

@@ -54,6 +54,10 @@ public struct BuddyZone: Sendable {
   public let name: String
   public let start: UInt64
   public let end: UInt64
+  /// Where this zone's struct pages begin: the end of the zone below (or 0). Pages in a hole between
+  /// the two belong to this zone, as `memmap_init` initialises them (`init_unavailable_range` with the
+  /// zone that follows the hole); pages below belong to another zone.
+  public internal(set) var memmapStart: UInt64 = 0
   var pages = SparsePages()
   /// Free-list heads and tails, `[order * types + mt]`, as offsets; -1 when empty.
   var heads: [Int]
@@ -72,8 +76,11 @@ public struct BuddyZone: Sendable {
   static let types = Migratetype.allCases.count
 
   /// A zone with every pageblock of `migratetype` and no free memory yet (see `freeAllAtBoot`).
-  public init(name: String, start: UInt64, end: UInt64, migratetype: Migratetype = .movable) {
+  public init(
+    name: String, start: UInt64, end: UInt64, migratetype: Migratetype = .movable, memmapStart: UInt64 = 0
+  ) {
     self.name = name
+    self.memmapStart = min(memmapStart, start)
     self.start = start
     self.end = max(end, start)
     let lists = BuddyConstants.orders * Self.types
@@ -433,6 +440,7 @@ public struct BuddyZone: Sendable {
     let tail = forceTail || likely
     report.tailForced = forceTail
     report.parentBuddyFree = likely
+    report.parentInOtherZone = order < BuddyConstants.maxOrder - 1 && (buddyPFN & pfn) < memmapStart
     report.parentBuddyPFN =
       order < BuddyConstants.maxOrder - 1 ? (buddyPFN & pfn) ^ (1 << UInt64(order + 1)) : nil
     addToFreeList(pfn, order: order, mt: mt.rawValue, tail: tail)
@@ -441,10 +449,14 @@ public struct BuddyZone: Sendable {
     report.toTail = tail
   }
 
-  /// `buddy_merge_likely()`: is the buddy of the block one order up free?
+  /// `buddy_merge_likely()`: is the buddy of the block one order up free? `page_is_buddy` also
+  /// compares the zones of the parent's and the buddy's struct pages, so a parent lying in another
+  /// zone (below `memmapStart`) answers no. A parent in a hole just below the zone answers as the
+  /// zone: `memmap_init` gives a hole the zone that follows it.
   func buddyMergeLikely(pfn: UInt64, buddyPFN: UInt64, order: Int) -> Bool {
     if order >= BuddyConstants.maxOrder - 1 { return false }
     let higher = buddyPFN & pfn
+    guard higher >= memmapStart else { return false }
     return isFreeBlock(higher ^ (1 << UInt64(order + 1)), order: order + 1)
   }
 

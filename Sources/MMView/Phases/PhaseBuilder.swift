@@ -655,6 +655,9 @@ public enum PhaseBuilder {
       } else if b.toTail {
         stop +=
           " buddy_merge_likely: the buddy of the order-\(order + 1) parent (pfn \(b.parentBuddyPFN?.hex ?? "?")) is free, so this block will probably merge soon: it goes to the tail, where allocations take it last."
+      } else if b.parentInOtherZone, let q = b.parentBuddyPFN {
+        stop +=
+          " The order-\(order + 1) parent (pfn \((q ^ (UInt64(1) << UInt64(order + 1))).hex)) lies in the zone below, so page_is_buddy says no whatever its buddy holds: the block goes to the head."
       } else if let q = b.parentBuddyPFN {
         stop +=
           " The parent's buddy (pfn \(q.hex)) is not free, so merging soon is unlikely: the block goes to the head."
