@@ -23,6 +23,9 @@ public struct Script: Sendable {
   public var expectations: [Int: Expectation] = [:]
   /// The source line of each operation, when the script came from a file.
   public var sourceLines: [Int] = []
+  /// What an import left out of the kernel trace though its lines were valid (events beyond the
+  /// model, frees of unknown size), one sentence each, for `check` and `stats` to say.
+  public var notes: [String] = []
 
   public init(config: MachineConfig, items: [ScriptItem]) {
     self.config = config

@@ -65,12 +65,14 @@ public enum TraceSource {
             file: name, line: 0, column: 0, message: e.description.replacingOccurrences(of: "\(name): ", with: ""))
         ])
       }
+      var script = imported.document.script
+      script.notes = imported.notes
       if !imported.errors.isEmpty {
         // Nothing usable when no event was read at all.
-        let partial = imported.document.lines.isEmpty ? nil : imported.document.script
-        throw LoadError(errors: imported.errors, partial: partial, count: imported.errorCount)
+        throw LoadError(
+          errors: imported.errors, partial: imported.document.lines.isEmpty ? nil : script, count: imported.errorCount)
       }
-      return imported.document.script
+      return script
     }
     // Read a line at a time: memory stays bounded by the document, not the file's longest line.
     let reader: LineReader

@@ -5,7 +5,7 @@ import MMTrace
 
 /// Where the steps come from, and the machine options that override a scenario's own.
 struct SourceOptions: ParsableArguments {
-  @Argument(help: "A trace file (.mmtrace); or give --scenario instead.")
+  @Argument(help: "A trace file (.mmtrace, or a kernel trace, plain or gzip); or give --scenario instead.")
   var file: String?
 
   @Option(name: .long, help: "A built-in scenario (see `mmscope scenarios`).")
@@ -45,10 +45,13 @@ struct SourceOptions: ParsableArguments {
   /// A load error's first problems, and how many more, on standard error.
   static func report(_ e: TraceSource.LoadError) {
     var text = e.errors.prefix(20).map(\.description).joined(separator: "\n") + "\n"
-    if e.count > 20 { text += "... and \(e.count - 20) more problems\n" }
-    if e.partial != nil { text += "\(e.count) lines left out; every other line is used\n" }
+    if e.count > 20 { text += "... and \(e.count - 20) more\n" }
+    if e.partial != nil { text += "\(problems(e.count)) (listed above); everything valid is used\n" }
     FileHandle.standardError.write(Data(text.utf8))
   }
+
+  /// "1 problem", "3 problems": one wording for every command.
+  static func problems(_ n: Int) -> String { n == 1 ? "1 problem" : "\(n) problems" }
 
   /// The script: a scenario's, or the file's. A file that cannot be read exits 66; a malformed one
   /// prints every problem and exits 65.
@@ -83,7 +86,7 @@ struct MachineOptions: ParsableArguments {
   @Option(name: .customLong("vmap-nodes"), help: "on: nr_vmap_nodes from the CPU count (v6.9+); off: one node.")
   var vmapNodes: OnOff?
 
-  @Option(name: .long, help: "RAM, e.g. 512M or 8G (the scenario's own by default).")
+  @Option(name: .long, help: "RAM, e.g. 512M or 8G, from 16M to 4T (the scenario's own by default).")
   var memory: MemorySize?
 
   @Option(

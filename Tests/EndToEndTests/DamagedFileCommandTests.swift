@@ -28,7 +28,10 @@ import Testing
     #expect(r.status == 65)
     #expect(r.error.contains("damaged.txt:3:"), "\(r.error)")
     #expect(r.error.contains("damaged.txt:5:"))
-    #expect(r.error.contains("lines left out for problems: 2 (listed above); every other event was written"))
+    #expect(r.error.contains("2 problems (listed above); every valid event was written"))
+    #expect(
+      try String(contentsOfFile: Self.dir + "damaged.mmtrace", encoding: .utf8).contains(
+        "# 2 problems in the source left lines out"))
     let written = try String(contentsOfFile: out, encoding: .utf8)
     #expect(written.split(separator: "\n").filter { $0.hasPrefix("alloc_vmap_area") }.count == 2)
     // What import writes, check accepts.
@@ -39,7 +42,37 @@ import Testing
     let r = CommandLineTests.mmscope(["stats", try Self.trace(), "--json"])
     #expect(r.status == 65)
     #expect(r.output.contains("\"events\" : 2"), "\(r.output)")
-    #expect(r.error.contains("2 lines left out; every other line is used"), "\(r.error)")
+    #expect(r.error.contains("2 problems (listed above); everything valid is used"), "\(r.error)")
+  }
+
+  /// The other readers of a source go on with the valid part too.
+  @Test func explainAndRenderUseTheValidPart() throws {
+    let input = try Self.trace()
+    let explain = CommandLineTests.mmscope(["explain", input, "--at", "2"])
+    #expect(explain.status == 65 && explain.output.hasPrefix("step 2: alloc_vmap_area"), "\(explain)")
+    let render = CommandLineTests.mmscope(["render", input, "--size", "80x24"])
+    #expect(render.status == 65 && render.output.contains("step 2/2"), "\(render.output)")
+  }
+
+  /// A bad machine setting is reported and left at its default; the others still apply.
+  @Test func aBadMachineSettingKeepsTheOthers() throws {
+    try FileManager.default.createDirectory(atPath: Self.dir, withIntermediateDirectories: true)
+    let path = Self.dir + "machine.mmtrace"
+    try "mmtrace 1\nmachine cpus=2 memory=8T gbpages=maybe\nvmalloc size=4K\n".write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let r = CommandLineTests.mmscope(["stats", path])
+    #expect(r.status == 65)
+    #expect(r.error.contains("machine.mmtrace:2:23: memory= must be whole pages between 1M and 4T"), "\(r.error)")
+    #expect(r.error.contains("machine.mmtrace:2:34: 'gbpages=maybe' must be on or off"))
+    #expect(r.output.contains("2 CPU(s), 2 vmap node(s), current allocator, 8192 MiB"), "\(r.output)")
+  }
+
+  @Test func importRefusesAFileThatIsAlreadyMMTrace() throws {
+    try FileManager.default.createDirectory(atPath: Self.dir, withIntermediateDirectories: true)
+    let path = Self.dir + "already.mmtrace"
+    try "mmtrace 1\nvmalloc size=4K\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let r = CommandLineTests.mmscope(["import", path, "-o", "-"])
+    #expect(r.status == 65 && r.error.hasPrefix("already.mmtrace: a .mmtrace file already"))
   }
 
   @Test func aFileOfNulBytesIsRefusedAsBinary() throws {

@@ -34,7 +34,9 @@ import Testing
     // The kernel's one purge reported 3279 areas; the model knew the ones the trace had freed.
     #expect(c.kernelPurgedAreas == 3279 && c.purgedAreas == 1459)
     #expect(c.agreements == 1088 && c.divergences == 0 && c.unknownBelow == 3290)
-    #expect(c.warnings == 0 && direct.violations().isEmpty)
+    // 1222 recorded page allocations at pfns the model holds allocated (blocks taken before the
+    // trace began): stats counts them as check does, as warnings.
+    #expect(c.warnings == 1222 && direct.violations().isEmpty)
   }
 
   @Test func ftraceCaptureLearnsPreexistingAreas() throws {

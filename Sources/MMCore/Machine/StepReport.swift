@@ -53,7 +53,7 @@ public struct StepReport: Sendable, Equatable {
   public var failure: String? {
     if let refusal { return refusal }
     if let e = kva?.error { return e.description }
-    if let e = buddy.first(where: { $0.error != nil })?.error { return e.description }
+    if let e = buddyError { return e.description }
     return directMap.error
   }
 
@@ -61,7 +61,11 @@ public struct StepReport: Sendable, Equatable {
   /// it is a failure the recorded kernel had too (the trace's content, counted under failed).
   public var isWarning: Bool { failure != nil && kva?.error != .recordedFailure }
 
+  /// The first buddy error, kept whether or not the reports are (a warning must not depend on detail).
+  public var buddyError: BuddyError?
+
   mutating func add(_ b: BuddyReport) {
+    if buddyError == nil, let e = b.error { buddyError = e }
     if keepDetail && buddy.count < 64 { buddy.append(b) }
     if b.error == nil {
       if b.operation == .alloc { pagesAllocated += 1 << UInt64(b.order) } else { pagesFreed += 1 << UInt64(b.order) }

@@ -58,7 +58,7 @@ public struct Expectation: Sendable, Equatable {
   public func mismatches(_ r: StepReport) -> [String] {
     var out: [String] = []
     let error: String? =
-      r.kva?.error?.errno ?? (r.buddy.first { $0.error != nil }?.error).map { e in
+      r.kva?.error?.errno ?? r.buddyError.map { e in
         if case .noMemory = e { return "ENOMEM" }
         return "EINVAL"
       } ?? (r.refusal != nil ? "EINVAL" : nil)

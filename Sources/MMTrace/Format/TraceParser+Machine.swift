@@ -17,6 +17,31 @@ extension TraceParser {
     }
   }
 
+  /// The machine line with every valid setting kept: a bad one is reported and left at its default,
+  /// the others still apply. Each setting is tried alone (with `memory=`, which zones are checked
+  /// against), then the good ones together.
+  mutating func machineKeepingValid(_ tokens: ArraySlice<Token>, line: Int) -> MachineConfig {
+    func probe(_ ts: [Token]) -> [TraceError] {
+      var p = TraceParser(file: file)
+      return p.machine(ts[...], line: line) == nil ? p.errors : []
+    }
+    let memory = tokens.first { $0.text.hasPrefix("memory=") }
+    let memoryOK = memory.map { probe([$0]).isEmpty } ?? false
+    var good: [Token] = []
+    for t in tokens {
+      let errors = probe((memoryOK && t.column != memory?.column ? [memory!] : []) + [t])
+      if errors.isEmpty {
+        good.append(t)
+      } else {
+        for e in errors { fail(e.line, e.column, e.message) }
+      }
+    }
+    var p = TraceParser(file: file)
+    if let config = p.machine(good[...], line: line) { return config }
+    for e in p.errors { fail(e.line, e.column, e.message) }
+    return MachineConfig(cpus: 1)
+  }
+
   /// `machine cpus=N vmap-nodes=on|off|N policy=current|legacy memory=SIZE unmapped-cache=on|off
   /// pcp=on|off gbpages=on|off zones=DMA:0x1-0x1000,... pageblocks=PFN:type,... early-busy=S-E,...`
   mutating func machine(_ tokens: ArraySlice<Token>, line: Int) -> MachineConfig? {

@@ -65,8 +65,8 @@ public struct TraceParser {
     case "machine":
       if sawOperation || doc.hasMachineLine {
         fail(lineNo, head.column, "the machine line must come once, before the first operation")
-      } else if let config = machine(tokens.dropFirst(), line: lineNo) {
-        doc.config = config
+      } else {
+        doc.config = machineKeepingValid(tokens.dropFirst(), line: lineNo)
         doc.hasMachineLine = true
       }
     case "early-busy":

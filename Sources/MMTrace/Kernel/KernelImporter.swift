@@ -26,6 +26,30 @@ public struct KernelImport: Sendable {
   public var failedAllocations = 0
 }
 
+extension KernelImport {
+  /// Valid events the import could not use, one sentence per kind (empty when it used them all).
+  public var notes: [String] {
+    var out: [String] = []
+    func n(_ count: Int, _ one: String, _ many: String) -> String { count == 1 ? "1 \(one)" : "\(count) \(many)" }
+    for (k, v) in skipped.sorted(by: { $0.key < $1.key }) where k.hasPrefix("(page events beyond") {
+      out.append(
+        n(v, "page event", "page events")
+          + " beyond the \(TraceValues.sizeText(InputLimits.maxMemory)) mmscope models left out")
+    }
+    if unknownFrees > 0 {
+      out.append(
+        n(unknownFrees, "free", "frees")
+          + " of an area the trace never allocated and whose size nr_lazy does not give left out")
+    }
+    if preexistingPageFrees > 0 {
+      out.append(
+        n(preexistingPageFrees, "page free of a block", "page frees of blocks") + " allocated before the trace left out"
+      )
+    }
+    return out
+  }
+}
+
 public enum KernelImporter {
   /// Reads `path` (plain or gzip) and converts it. `progress(lines, bytes, total)` is called now and
   /// then for long files.
@@ -59,8 +83,9 @@ public enum KernelImporter {
         case .cannotOpen: "cannot read the file"
         }
       readError = TraceError(
-        file: reader.name, line: reader.lineNumber + 1, column: 0,
-        message: "\(what) after line \(reader.lineNumber); the \(events.count) events before it are kept")
+        file: reader.name, line: reader.lineNumber + 1, column: 1,
+        message:
+          "\(what) after line \(reader.lineNumber); the rest of the file is lost, what was read before it is used")
     }
     var result = convert(events, cpus: parser.headerCPUs, snapshot: snapshot)
     result.layout = parser.layout

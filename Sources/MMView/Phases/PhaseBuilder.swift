@@ -137,7 +137,8 @@ public enum PhaseBuilder {
       (req.align > KernelConstants.pageSize
         ? ", aligned to \(Units.size(req.align))" : ", with no alignment beyond a page")
       + ", between vstart \(req.vstart.hex) and vend \(req.vend.hex)."
-    if before.kva.current != nil {
+    // A recorded placement is applied where the kernel put it: no search length to explain.
+    if before.kva.current != nil && req.at == nil {
       if k.searchLength != req.size {
         what +=
           " The search looks for \(Units.exactSize(k.searchLength)) = size + align - 1 (adjust_search_size): with align above PAGE_SIZE, any block of that length holds the request aligned wherever it starts."
@@ -269,9 +270,12 @@ public enum PhaseBuilder {
       stays =
         "a no-edge fit (NE): the request sits inside, so \(Units.span(left)) (\(Units.size(left.size))) stays free on the left and \(Units.span(right)) (\(Units.size(right.size))) on the right"
     }
+    let whence =
+      k.request?.at != nil
+      ? "The recorded placement lies in the free area" : "The lowest fit is the free area"
     var p = Phase(
       .cut, "classify_va_fit_type",
-      "The lowest fit is the free area \(Units.span(from)) (\(Units.size(from.size))). The request is cut out at \(Units.span(a)): \(stays)."
+      "\(whence) \(Units.span(from)) (\(Units.size(from.size))). The request is cut out at \(Units.span(a)): \(stays)."
     )
     p.treeSteps = treeSteps
     p.searchShown = nil

@@ -31,6 +31,7 @@ struct CheckCommand: ParsableCommand {
 
   func run() throws {
     var malformed: [TraceError] = []
+    var problemCount = 0
     let script: Script
     if let file = source.file {
       try InputFile.check(file)
@@ -38,6 +39,7 @@ struct CheckCommand: ParsableCommand {
         script = try TraceSource.load(path: file)
       } catch let e as TraceSource.LoadError {
         malformed = e.errors
+        problemCount = e.count
         guard let partial = e.partial else {
           print(e.description)
           throw ExitCode(65)
@@ -60,6 +62,7 @@ struct CheckCommand: ParsableCommand {
         "stopped at step \(stop) of \(script.stepCount): more than \(Checker.violationLimit) invariant violations "
           + "(the state is broken; later steps would only repeat them)")
     }
+    for note in script.notes { print("note: \(note)") }
     print("events: \(r.events)")
     for (k, n) in r.kinds.sorted(by: { $0.key < $1.key }) { print("  \(k): \(n)") }
     print("expect: \(r.expectChecked) checked, \(r.expectMatched) matched, \(r.mismatches.count) mismatched")
@@ -78,7 +81,7 @@ struct CheckCommand: ParsableCommand {
     }
     print("warnings: \(r.warningCount)")
     if !malformed.isEmpty {
-      print("malformed: \(malformed.count) problems")
+      print("malformed: \(SourceOptions.problems(problemCount)) (listed above); everything valid ran")
       throw ExitCode(65)
     }
     if !r.clean { throw ExitCode(1) }

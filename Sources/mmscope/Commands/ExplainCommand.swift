@@ -24,7 +24,7 @@ struct ExplainCommand: ParsableCommand {
   @OptionGroup var at: AtOption
 
   func run() throws {
-    let script = try source.script()
+    let (script, problems) = try source.scriptKeepingValid()
     let step = try at.step(in: script)
     guard step > 0 else {
       throw ValidationError("--at 0 is the starting state: no operation leads to it; use 1 or more")
@@ -33,5 +33,6 @@ struct ExplainCommand: ParsableCommand {
     let input = FrameInput(timeline: &timeline, step: step, source: "", phases: true)
     print("step \(step): \(TracePrinter.operation(timeline.operation(step - 1)))")
     for (i, p) in input.phases.enumerated() { print(p.line(number: i + 1)) }
+    if problems > 0 { throw ExitCode(65) }
   }
 }

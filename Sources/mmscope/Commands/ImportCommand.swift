@@ -32,6 +32,13 @@ struct ImportCommand: ParsableCommand {
     let tty = isatty(2) != 0
     try InputFile.check(input)
     if let proc { try InputFile.check(proc, directory: true) }
+    if (try? TraceSource.detect(path: input)) == .mmtrace {
+      err.write(
+        Data(
+          "\((input as NSString).lastPathComponent): a .mmtrace file already (import reads kernel traces); open or check it directly\n"
+            .utf8))
+      throw ExitCode(65)
+    }
     let started = Date()
     let result: KernelImport
     do {
@@ -59,14 +66,21 @@ struct ImportCommand: ParsableCommand {
     let nothing = result.document.lines.isEmpty
     if !result.errors.isEmpty {
       for e in result.errors.prefix(50) { err.write(Data("\(e.description)\n".utf8)) }
-      if result.errorCount > 50 { err.write(Data("... and \(result.errorCount - 50) more problems\n".utf8)) }
+      if result.errorCount > 50 { err.write(Data("... and \(result.errorCount - 50) more\n".utf8)) }
       if nothing {
-        err.write(Data("\(result.errorCount) problems and no valid event; nothing written\n".utf8))
+        err.write(
+          Data("\(SourceOptions.problems(result.errorCount)) (listed above) and no valid event; nothing written\n".utf8)
+        )
         throw ExitCode(65)
       }
     }
-    let text =
-      "# imported by mmscope from \((input as NSString).lastPathComponent)\n" + TracePrinter.text(result.document)
+    var text = "# imported by mmscope from \((input as NSString).lastPathComponent)\n"
+    if result.errorCount > 0 {
+      // The written file checks clean; say here what its source lost.
+      text +=
+        "# \(SourceOptions.problems(result.errorCount)) in the source left lines out (mmscope import lists them)\n"
+    }
+    text += TracePrinter.text(result.document)
     try OutputFile.write(text, to: output)
     var summary = "layout: \(result.layout?.rawValue ?? "unknown"), \(result.lines) lines\n"
     for (k, n) in result.events.sorted(by: { $0.key < $1.key }) { summary += "  \(k): \(n)\n" }
@@ -77,7 +91,7 @@ struct ImportCommand: ParsableCommand {
       "page frees of blocks allocated before the trace: \(result.preexistingPageFrees); per-CPU-level page events: \(result.perCPUEvents)\n"
     summary += "failed allocations recorded: \(result.failedAllocations)\n"
     if result.errorCount > 0 {
-      summary += "lines left out for problems: \(result.errorCount) (listed above); every other event was written\n"
+      summary += "\(SourceOptions.problems(result.errorCount)) (listed above); every valid event was written\n"
     }
     err.write(Data(summary.utf8))
     if result.errorCount > 0 { throw ExitCode(65) }

@@ -67,7 +67,7 @@ struct RenderCommand: ParsableCommand {
 
   func run() throws {
     let (w, h) = try frameSize()
-    let script = try source.script()
+    let (script, problems) = try source.scriptKeepingValid()
     let step = try at.step(in: script)
     var timeline = Timeline(script: script)
     let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
@@ -88,5 +88,6 @@ struct RenderCommand: ParsableCommand {
     let color = ansi && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let frame = Frame.render(input, state, width: w, height: h, color: color)
     print(ansi ? frame.ansi : frame.text, terminator: "")
+    if problems > 0 { throw ExitCode(65) }
   }
 }

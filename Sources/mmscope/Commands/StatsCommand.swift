@@ -22,6 +22,8 @@ struct StatsCommand: ParsableCommand {
 
   func run() throws {
     let (script, problems) = try source.scriptKeepingValid()
+    // Standard error, so the table and the JSON stay as documented.
+    for note in script.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
     let step = try at.step(in: script)
     let machine = Replay.run(script, steps: step).machine
     let stats = MachineStats(machine: machine, step: step, events: script.stepCount)
