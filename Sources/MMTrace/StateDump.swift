@@ -7,6 +7,7 @@ public enum StateDump {
     case busy, lazy, pools, buddy
     case directMap = "direct-map"
     case buddyinfo, pagetypeinfo, meminfo, vmstat
+    case legacyCache = "legacy-cache"
   }
 
   public struct Unavailable: Error, CustomStringConvertible {
@@ -48,6 +49,15 @@ public enum StateDump {
       return buddyLines(machine.memory)
     case .directMap:
       return directMapLines(machine.directMap)
+    case .legacyCache:
+      // The pre-5.2 allocator's next-fit cache: free_vmap_cache, cached_hole_size, cached_vstart,
+      // cached_align.
+      guard let legacy = kva.legacy else {
+        throw Unavailable(description: "only the legacy (pre-5.2) allocator keeps free_vmap_cache; use --policy legacy")
+      }
+      return [
+        "cache \((legacy.freeCacheStart ?? 0).hex) hole=\(legacy.cachedHoleSize) vstart=\(legacy.cachedVstart.hex) align=\(legacy.cachedAlign)"
+      ]
     case .buddyinfo: return ProcViews.buddyinfo(machine.memory)
     case .pagetypeinfo: return ProcViews.pagetypeinfo(machine.memory)
     case .meminfo: return ProcViews.meminfo(machine.directMap)

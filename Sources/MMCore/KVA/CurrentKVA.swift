@@ -133,8 +133,12 @@ public struct CurrentKVA: Sendable {
     report.request = req
     let size = req.size
     let (end, overflow) = at.addingReportingOverflow(size)
-    guard !overflow, size > 0 else {
+    guard size > 0 else {
       report.error = .invalidSize(size)
+      return report
+    }
+    guard !overflow else {
+      report.error = .placementWraps(at: at, size: size)
       return report
     }
     let fullWindow = req.vstart == KernelConstants.vmallocStart && req.vend == KernelConstants.vmallocEnd

@@ -119,6 +119,10 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
   case conflict(UInt64)
   /// The recorded kernel failed this allocation; the model replays the failure.
   case recordedFailure
+  /// `vmalloc` of more pages than the machine has: `__vmalloc_node_range` fails before looking.
+  case exceedsTotalPages(size: UInt64, pages: UInt64)
+  /// A recorded placement whose end would pass the top of the address space.
+  case placementWraps(at: UInt64, size: UInt64)
 
   /// The kernel's errno name.
   public var errno: String {
@@ -129,13 +133,18 @@ public enum KVAError: Error, Sendable, Equatable, CustomStringConvertible {
     case .busy: "EBUSY"
     case .kernelBug: "BUG"
     case .conflict: "EEXIST"
-    case .recordedFailure: "ENOMEM"
+    case .recordedFailure, .exceedsTotalPages: "ENOMEM"
+    case .placementWraps: "EINVAL"
     }
   }
 
   public var description: String {
     switch self {
     case .invalidSize(let s): "size \(s) is not a non-zero multiple of PAGE_SIZE (EINVAL)"
+    case .exceedsTotalPages(let s, let p):
+      "vmalloc of \(s) bytes exceeds the machine's \(p) pages: __vmalloc_node_range fails before looking (ENOMEM)"
+    case .placementWraps(let a, let s):
+      "a placement of \(s) bytes at \(a.hex) runs past the end of the address space (EINVAL)"
     case .invalidAlignment(let a): "alignment \(a) is not a power of two (EINVAL)"
     case .invalidWindow(let s, let e): "window vstart \(s.hex) is not below vend \(e.hex) (EINVAL)"
     case .noFit: "no free area holds the request (ENOENT)"

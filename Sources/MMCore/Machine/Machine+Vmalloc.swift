@@ -15,6 +15,16 @@ extension Machine {
   mutating func vmalloc(
     _ v: VmallocRequest, step: inout StepReport, resetPerms: Bool = false, fromUnmapped: Bool = false
   ) {
+    // More pages than the machine has: the kernel warns and fails before asking for an area.
+    let pages = memory.config.pages
+    if v.size >> KernelConstants.pageShift > pages {
+      var r = KVAReport(operation: .alloc)
+      r.error = .exceedsTotalPages(size: v.size, pages: pages)
+      r.lazyPages = kva.lazyPages
+      counters.record(r)
+      step.kva = r
+      return
+    }
     guard var req = v.kvaRequest(owner: 0) else {
       var r = KVAReport(operation: .alloc)
       r.error = .invalidSize(v.size)

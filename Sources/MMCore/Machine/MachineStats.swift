@@ -59,10 +59,13 @@ public struct MachineStats: Sendable, Equatable, Codable {
     public var descriptorsCreated = 0
     /// Pages on per-CPU lists (0 when they are off).
     public var pcpPages = 0
+    /// Blocks boot handed to the free lists (`memblock_free_all`), over all zones.
+    public var bootBlocks = 0
     enum CodingKeys: String, CodingKey {
       case zones, splits, merges
       case descriptorsCreated = "descriptors_created"
       case pcpPages = "pcp_pages"
+      case bootBlocks = "boot_blocks"
     }
   }
 
@@ -133,6 +136,7 @@ public struct MachineStats: Sendable, Equatable, Codable {
     v.largestFree = kva.largestFree
     vmalloc = v
     var b = Buddy()
+    b.bootBlocks = machine.memory.bootBlocks.reduce(0, +)
     for z in machine.memory.zones {
       b.zones[z.name] = Zone(nrFree: z.nrFree, freePages: z.freePages)
       b.splits += z.splits

@@ -58,6 +58,8 @@ public struct BuddyZone: Sendable {
   /// the two belong to this zone, as `memmap_init` initialises them (`init_unavailable_range` with the
   /// zone that follows the hole); pages below belong to another zone.
   public internal(set) var memmapStart: UInt64 = 0
+  /// Whether an allocation may fall back to other migratetypes' lists (machine `fallback=`).
+  public internal(set) var fallback = true
   var pages = SparsePages()
   /// Free-list heads and tails, `[order * types + mt]`, as offsets; -1 when empty.
   var heads: [Int]
@@ -243,7 +245,7 @@ public struct BuddyZone: Sendable {
     -> UInt64?
   {
     if let pfn = rmqueueSmallest(order: order, migratetype: mt, report: &report) { return pfn }
-    guard mt.rawValue < 3 else { return nil }
+    guard fallback, mt.rawValue < 3 else { return nil }
     if let pfn = rmqueueClaim(order: order, migratetype: mt, noFragment: noFragment, report: &report) { return pfn }
     if !noFragment, let pfn = rmqueueSteal(order: order, migratetype: mt, report: &report) { return pfn }
     return nil

@@ -34,6 +34,9 @@ public struct MemoryConfig: Sendable, Equatable, Codable {
   public var unmappedCache: Bool
   /// Pageblock migratetypes other than Movable, set before boot frees the zones: first pfn → type.
   public var pageblockTypes: [UInt64: Migratetype] = [:]
+  /// Off: an allocation is served only by `__rmqueue_smallest` of its own migratetype (no claiming or
+  /// stealing from another type's lists), ENOMEM otherwise: the kernel's core path, for exercises.
+  public var fallback = true
 
   /// x86-64's zones for `bytes` of RAM: DMA below 16 MiB (pfn 0 stays reserved, as on real machines),
   /// DMA32 below 4 GiB, Normal above.

@@ -23,6 +23,7 @@ public struct PhysicalMemory: Sendable {
     zones = config.zones.map { BuddyZone(name: $0.type.rawValue, start: $0.start, end: $0.end) }
     // Each zone's struct pages start where the zone below ends (a hole between belongs to the upper).
     for i in zones.indices.dropFirst() { zones[i].memmapStart = zones[i - 1].end }
+    for i in zones.indices { zones[i].fallback = config.fallback }
     for (pfn, mt) in config.pageblockTypes {
       if let z = zones.firstIndex(where: { $0.contains(pfn) }) { zones[z].setPageblockMigratetype(pfn, mt) }
     }

@@ -28,8 +28,10 @@ extension TraceParser {
         fail(line, col, "\(name) needs size=")
         return nil
       }
-      guard let size = number(a, "size", line: line, size: true, max: Self.sizeLimit),
-        let align = number(a, "align", line: line, default: raw ? 4096 : 1, size: true, max: Self.sizeLimit),
+      // Any unsigned long, as alloc_vmap_area and __vmalloc_node_range take it: the kernel refuses
+      // or fails what does not fit (EINVAL, ENOENT, ERANGE, ENOMEM), and so does the engine.
+      guard let size = number(a, "size", line: line, size: true),
+        let align = number(a, "align", line: line, default: raw ? 4096 : 1, size: true),
         let vstart = number(a, "vstart", line: line, default: KernelConstants.vmallocStart),
         let vend = number(a, "vend", line: line, default: KernelConstants.vmallocEnd),
         let cpu = small(a, "cpu", line: line, range: 0...8191, default: 0)

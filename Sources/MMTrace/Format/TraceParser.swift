@@ -246,7 +246,7 @@ public struct TraceParser {
     guard let e = Expectation.parse(t.text) else {
       fail(
         line, t.column,
-        "'expect=\(t.text)' is not a list of addresses, fit types (FL LE RE NE), errors (EINVAL ENOENT ERANGE EBUSY ENOMEM), pool, ok or purged:N"
+        "'expect=\(t.text)' is not a list of addresses, fit types (FL LE RE NE), errors (EINVAL ENOENT ERANGE EBUSY ENOMEM), pool, ok, purged:N, lazy:N, visited:N, range:0xS-0xE, walked:N, merged:0xPFN, order:N, head or tail"
       )
       return nil
     }

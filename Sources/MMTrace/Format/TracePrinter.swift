@@ -35,6 +35,7 @@ public enum TracePrinter {
     parts.append("unmapped-cache=\(onOff(c.memory.unmappedCache))")
     parts.append("pcp=\(onOff(c.memory.perCPULists))")
     parts.append("gbpages=\(onOff(c.memory.gbpages))")
+    if !c.memory.fallback { parts.append("fallback=off") }
     let standard = MemoryConfig(bytes: c.memory.pages * KernelConstants.pageSize).zones
     if c.memory.zones != standard {
       parts.append(

@@ -314,8 +314,10 @@ public struct KernelTraceParser {
     switch name {
     case "alloc_vmap_area":
       let addr = num("va_start")
-      let size = bounded("size", InputLimits.maxRequestSize + 1, "2^47 (the kernel half of the address space)")
-      let align = bounded("align", InputLimits.maxRequestSize + 1, "2^47 (the kernel half of the address space)")
+      // A failed request may have any size (the kernel traces it after the search fails); a placed
+      // one must fit the address space, checked below.
+      let size = num("size")
+      let align = num("align")
       let failed = num("failed") != 0
       payload = .allocVmapArea(
         addr: addr, size: size, align: align, vstart: num("vstart"), vend: num("vend"), failed: failed)
