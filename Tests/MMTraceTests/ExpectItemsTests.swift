@@ -89,11 +89,15 @@ import Testing
       free_pages q expect=merged:0x0,order:4,head
       alloc_pages order=1 mt=movable as=r expect=0x0
       free_pages r expect=merged:0x2,order:1,tail
+      alloc_pages order=0 mt=movable as=s expect=0x0
+      alloc_pages order=0 mt=movable as=t expect=0x1
+      free_pages s expect=head
 
       """
     #expect(
       try mismatches(text) == [
-        "line 8: expected the block to merge into 0x2, got 0x0; expected the freed block to end at order 1, got 4; expected the freed block at the tail of its list, got the head"
+        "line 8: expected the block to merge into 0x2, got 0x0; expected the freed block to end at order 1, got 4; expected the freed block at the tail of its list, got the head",
+        "line 11: expected the freed block at the head of its list, got the tail",
       ])
   }
 
