@@ -1,3 +1,4 @@
+import Foundation
 import MMCore
 import MMTrace
 import Testing
@@ -83,5 +84,23 @@ extension UIState {
     let last = frame("buddy-classroom", at: 1, phase: 11)
     #expect(last.contains("Normal 1023 free pages at this phase"))
     #expect(last.contains("  0      1 ■■■■■■■■■■ +1 this phase"))
+  }
+
+  /// A free at a zone's start whose parent lies in the zone below goes to the head, and the phase
+  /// says why (page_is_buddy compares zones), not that the parent's buddy was busy.
+  @Test func aHeadInsertionAtAZoneEdgeSaysWhy() throws {
+    let text = """
+      mmtrace 1
+      machine memory=16M zones=DMA:0x0-0x10,Normal:0x10-0x400 fallback=off
+      alloc_pages order=4 mt=movable as=p
+      free_pages p
+
+      """
+    var t = Timeline(script: try TraceSource.load(data: Data(text.utf8), name: "edge.mmtrace"))
+    let input = FrameInput(timeline: &t, step: 2, source: "edge", phases: true)
+    #expect(
+      input.phases.first?.text
+        == "Buddy allocator: one block freed without merging: order-4 at pfn 0x10: its buddy is not a free order-4 block, and its order-5 parent lies in the zone below (page_is_buddy says no), so it goes to the head of its list."
+    )
   }
 }

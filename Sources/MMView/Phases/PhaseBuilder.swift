@@ -578,8 +578,7 @@ public enum PhaseBuilder {
         (frees.count == 1
           ? "one block freed without merging: order-\(b.order) at pfn \(b.pfn?.hex ?? "?")"
           : "\(frees.count) blocks freed without merging, the first order-\(b.order) at pfn \(b.pfn?.hex ?? "?")")
-          + (b.source == .pcp
-            ? " to the CPU's per-CPU list" : ": its buddy is not free, so it goes to the head of its list"))
+          + (b.source == .pcp ? " to the CPU's per-CPU list" : ": " + Self.whyHead(b, alone: frees.count == 1)))
     }
     for i in run where r.buddy[i].error != nil { parts.append("refused: \(r.buddy[i].error!.description)") }
     let function = allocs.isEmpty ? "__free_one_page" : frees.isEmpty ? "rmqueue" : "rmqueue / __free_one_page"
@@ -587,6 +586,20 @@ public enum PhaseBuilder {
     p.buddy = run.last
     p.buddyEvents = BuddyEffects.of(r.buddy[run.last!]).count
     return p
+  }
+
+  /// Why a free that merged nothing went to the head: the buddy is not free at its order, and
+  /// `buddy_merge_likely` said no (the parent's buddy is not free, the parent is the zone below's, or
+  /// the order is too high to ask).
+  static func whyHead(_ b: BuddyReport, alone: Bool) -> String {
+    guard alone else { return "no buddy was free, so each goes to the head of its list" }
+    var why = "its buddy is not a free order-\(b.order) block"
+    if b.parentInOtherZone {
+      why += ", and its order-\(b.order + 1) parent lies in the zone below (page_is_buddy says no)"
+    } else if let q = b.parentBuddyPFN {
+      why += ", nor is the parent's buddy (pfn \(q.hex)) free"
+    }
+    return why + ", so it goes to the head of its list"
   }
 
   static func buddyDetail(_ b: BuddyReport, index: Int) -> [Phase] {
