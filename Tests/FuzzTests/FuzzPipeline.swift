@@ -70,6 +70,15 @@ enum FuzzPipeline {
     var state = UIState()
     state.step = total
     _ = Frame.render(input, state, width: size.0, height: size.1, color: true)
+    // One input in ten: every step's frame too (a fuzzed trace must render at every step).
+    if bytes.count % 10 == 0 {
+      for step in 0..<total {
+        var st = UIState()
+        st.step = step
+        _ = Frame.render(
+          FrameInput(timeline: &timeline, step: step, source: name), st, width: 80, height: 24, color: true)
+      }
+    }
     let n = input.phases.count
     for p in (n <= 8 ? Array(1...max(n, 1)) : [1, 2, 3, 4, n - 3, n - 2, n - 1, n]) where n > 0 {
       state.phase = p
