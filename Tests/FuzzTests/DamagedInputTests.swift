@@ -15,7 +15,7 @@ import Testing
   }
 
   func load(_ text: String, name: String = "t.txt") throws -> (script: Script?, errors: [TraceError], count: Int) {
-    let url = FuzzPipeline.tmp.appendingPathComponent(name)
+    let url = FuzzPipeline.file(name)
     try Data(text.utf8).write(to: url)
     defer { try? FileManager.default.removeItem(at: url) }
     do {
@@ -74,6 +74,7 @@ import Testing
       ("set_memory ro 0xffff888000000000 pages=18446744073709551615", "1:40: 'pages=18446744073709551615' is above 1T"),
       ("alloc_pages order=0 at=0x800000000000", "1:24: pfn 0x800000000000 is not below 2^40 (x86-64's 52"),
       ("free_pages 0x10000000000", "1:12: pfn 0x10000000000 is not below 2^40"),
+      ("machine zones=Normal:0x0-0x10,Normal:0x10-0x20", "1:15: zones= must name each zone once, DMA below"),
       ("vmalloc size=16T as=\(String(repeating: "n", count: 65))", "1:18: a name of 65 bytes"),
     ]
     for (op, want) in cases {
@@ -103,7 +104,7 @@ import Testing
     let text =
       Self.header + Self.page("mm_page_alloc", "pfn=0x100000 order=0 migratetype=0 gfp_flags=GFP_KERNEL") + "\n"
       + Self.page("mm_page_alloc", "pfn=0x80000000 order=0 migratetype=0 gfp_flags=GFP_KERNEL") + "\n"
-    let url = FuzzPipeline.tmp.appendingPathComponent("beyond.txt")
+    let url = FuzzPipeline.file("beyond.txt")
     try Data(text.utf8).write(to: url)
     let imported = try KernelImporter.importFile(path: url.path)
     #expect(imported.skipped["(page events beyond the 4T modelled)"] == 1)
@@ -125,7 +126,7 @@ import Testing
     var text = Self.header
     for i in 0..<3000 { text += Self.alloc("0xffffc9\(String(format: "%06x", i))000", line: i) + "\n" }
     let z = Corpus.gzip(Array(text.utf8))
-    let url = FuzzPipeline.tmp.appendingPathComponent("cut.txt.gz")
+    let url = FuzzPipeline.file("cut.txt.gz")
     try Data(z.prefix(z.count / 2)).write(to: url)
     let imported = try KernelImporter.importFile(path: url.path)
     let kept = imported.document.lines.count
@@ -157,7 +158,7 @@ import Testing
       Self.header, free("0xffffc90000100000", 10), free("0x0", 12), free("0xffffc90000100000", 14),
       free("0xffffc90000101000", 16), free("0xfffffffffffff000", 18), free("0xffffc90000200000", 21),
     ].joined(separator: "\n")
-    let url = FuzzPipeline.tmp.appendingPathComponent("learn.txt")
+    let url = FuzzPipeline.file("learn.txt")
     try Data(text.utf8).write(to: url)
     let imported = try KernelImporter.importFile(path: url.path)
     // The first free has no earlier nr_lazy to grow from; 0x0 is outside [1, ULONG_MAX); the free at
@@ -175,7 +176,7 @@ import Testing
       text +=
         "  k-1 [000] ..... 1.0: free_vmap_area_noflush: va_start=0xffffc9\(String(format: "%06x", i * 16))000 nr_lazy=\(i * 2) nr_lazy_max=16384\n"
     }
-    let url = FuzzPipeline.tmp.appendingPathComponent("many.txt")
+    let url = FuzzPipeline.file("many.txt")
     try Data(text.utf8).write(to: url)
     let imported = try KernelImporter.importFile(path: url.path)
     #expect(imported.learnedAreas.count == 99)

@@ -19,10 +19,19 @@ enum FuzzPipeline {
     return d
   }()
 
+  /// `name` in a directory of its own: tests run in parallel and may use the same file name (which
+  /// the messages under test contain).
+  static func file(_ name: String) -> URL {
+    let d = tmp.appendingPathComponent(UUID().uuidString)
+    try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    return d.appendingPathComponent(name)
+  }
+
   static func run(name: String, bytes: [UInt8]) -> [Finding] {
-    let path = tmp.appendingPathComponent(name).path
+    let url = file(name)
+    let path = url.path
     _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
     var findings: [Finding] = []
 
     var script: Script? = nil

@@ -109,6 +109,11 @@ extension TraceParser {
         fail(line, t.column, "zones= ranges overlap")
         return nil
       }
+      // A node has one zone of each type, in address order (DMA below DMA32 below Normal).
+      for i in zones.indices.dropFirst() where !(zones[i - 1].type < zones[i].type) {
+        fail(line, t.column, "zones= must name each zone once, DMA below DMA32 below Normal")
+        return nil
+      }
       mem.zones = zones
     }
     if let t = a.keys["pageblocks"] {
