@@ -8,8 +8,9 @@ public enum InputLimits {
   public static let maxCPUs = 8192
   /// MAX_PAGE_ORDER.
   public static let maxOrder = 10
-  /// One request's size in bytes: at most 2^47, the whole kernel half of a 4-level address space
-  /// (the vmalloc space is 32 TiB of it).
+  /// Module sections and prog_pack/execmem sizes and alignments: at most 2^47, the whole kernel half
+  /// of a 4-level address space. (vmalloc and alloc_vmap_area take any unsigned long, as the kernel
+  /// does, and refuse or fail what does not fit.)
   public static let maxRequestSize: UInt64 = 1 << 47
   /// Pages one `set_memory_*` call changes: at most every page below the pfn limit.
   public static let maxAttributePages: UInt64 = 1 << 40

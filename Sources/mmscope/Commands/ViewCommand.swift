@@ -66,9 +66,10 @@ struct ViewCommand: ParsableCommand {
         SourceOptions.report(e)
         guard let partial = e.partial else { throw ExitCode(65) }
         script = partial
-        source = "\((file as NSString).lastPathComponent), \(e.count) bad lines left out"
-        startMessage =
-          "\(e.count) bad lines left out: `mmscope check \((file as NSString).lastPathComponent)` lists them"
+        let bad = e.count == 1 ? "1 bad line" : "\(e.count) bad lines"
+        source = "\((file as NSString).lastPathComponent), \(bad) left out"
+        // Short enough to leave the step counter beside it at 80 columns.
+        startMessage = "\(bad) left out; mmscope check lists them"
       }
     } else {
       let name = scenario ?? "tour"
