@@ -126,22 +126,34 @@ public enum KernelImporter {
       maxPFN = max(maxPFN, end)
       return true
     }
-    var kept: [KernelEvent] = []
-    kept.reserveCapacity(events.count)
-    for e in events {
+    /// Whether the event stays: page events beyond the model are left out.
+    func keep(_ e: KernelEvent) -> Bool {
       switch e.payload {
-      case .pageAlloc(let pfn?, let order, _): if !fits(pfn, order) { continue }
-      case .pageFree(let pfn, let order, _), .pagePcpuDrain(let pfn, let order, _):
-        if !fits(pfn, order) { continue }
+      case .pageAlloc(let pfn?, let order, _): return fits(pfn, order)
+      case .pageFree(let pfn, let order, _), .pagePcpuDrain(let pfn, let order, _): return fits(pfn, order)
       case .pageAllocZoneLocked(let pfn, let order, _, _):
-        if !fits(pfn, order) { continue }
         zoneLocked = true
-      case .pageAllocExtfrag(let pfn, _, _, _, _): if pfn >= pageLimit { continue }
-      default: break
+        return fits(pfn, order)
+      case .pageAllocExtfrag(let pfn, _, _, _, _): return pfn < pageLimit
+      default: return true
       }
-      kept.append(e)
     }
-    let events = kept
+    var keptAll = true
+    for e in events where !keep(e) { keptAll = false }
+    // Copy the events only when some are left out (a real trace rarely has any).
+    let events =
+      keptAll
+      ? events
+      : events.filter { e in
+        switch e.payload {
+        case .pageAlloc(let pfn?, let order, _), .pageFree(let pfn, let order, _),
+          .pagePcpuDrain(let pfn, let order, _),
+          .pageAllocZoneLocked(let pfn, let order, _, _):
+          return pfn + (1 << UInt64(order)) <= pageLimit
+        case .pageAllocExtfrag(let pfn, _, _, _, _): return pfn < pageLimit
+        default: return true
+        }
+      }
     // Memory: at least 1 GiB, rounded up to whole gigabytes above the highest pfn the trace touches.
     let gib = UInt64(1) << 30
     let bytes = max(gib, ((maxPFN * page + gib - 1) / gib) * gib)
