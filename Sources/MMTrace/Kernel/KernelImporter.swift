@@ -116,44 +116,30 @@ public enum KernelImporter {
     // Pages beyond the largest machine modelled are left out (and counted), so one stray pfn cannot
     // size the model; pfns are below 2^40 (checked by the parser), so the sums cannot overflow.
     let pageLimit = InputLimits.maxMemory / page
+    /// The end of the block a page event names (the pfn after it), nil for other events.
+    func blockEnd(_ e: KernelEvent) -> UInt64? {
+      switch e.payload {
+      case .pageAlloc(let pfn?, let order, _), .pageFree(let pfn, let order, _), .pagePcpuDrain(let pfn, let order, _),
+        .pageAllocZoneLocked(let pfn, let order, _, _):
+        return pfn + (1 << UInt64(order))
+      case .pageAllocExtfrag(let pfn, _, _, _, _): return pfn + 1
+      default: return nil
+      }
+    }
     var beyond = 0
-    func fits(_ pfn: UInt64, _ order: Int) -> Bool {
-      let end = pfn + (1 << UInt64(order))
+    for e in events {
+      if case .pageAllocZoneLocked = e.payload { zoneLocked = true }
+      guard let end = blockEnd(e) else { continue }
       if end > pageLimit {
         beyond += 1
-        return false
-      }
-      maxPFN = max(maxPFN, end)
-      return true
-    }
-    /// Whether the event stays: page events beyond the model are left out.
-    func keep(_ e: KernelEvent) -> Bool {
-      switch e.payload {
-      case .pageAlloc(let pfn?, let order, _): return fits(pfn, order)
-      case .pageFree(let pfn, let order, _), .pagePcpuDrain(let pfn, let order, _): return fits(pfn, order)
-      case .pageAllocZoneLocked(let pfn, let order, _, _):
-        zoneLocked = true
-        return fits(pfn, order)
-      case .pageAllocExtfrag(let pfn, _, _, _, _): return pfn < pageLimit
-      default: return true
+      } else if case .pageAllocExtfrag = e.payload {
+        // A fallback report names no block the model holds: it does not size memory.
+      } else {
+        maxPFN = max(maxPFN, end)
       }
     }
-    var keptAll = true
-    for e in events where !keep(e) { keptAll = false }
     // Copy the events only when some are left out (a real trace rarely has any).
-    let events =
-      keptAll
-      ? events
-      : events.filter { e in
-        switch e.payload {
-        case .pageAlloc(let pfn?, let order, _), .pageFree(let pfn, let order, _),
-          .pagePcpuDrain(let pfn, let order, _),
-          .pageAllocZoneLocked(let pfn, let order, _, _):
-          return pfn + (1 << UInt64(order)) <= pageLimit
-        case .pageAllocExtfrag(let pfn, _, _, _, _): return pfn < pageLimit
-        default: return true
-        }
-      }
+    let events = beyond == 0 ? events : events.filter { (blockEnd($0) ?? 0) <= pageLimit }
     // Memory: at least 1 GiB, rounded up to whole gigabytes above the highest pfn the trace touches.
     let gib = UInt64(1) << 30
     let bytes = max(gib, ((maxPFN * page + gib - 1) / gib) * gib)
