@@ -23,6 +23,12 @@ public struct Timeline: Sendable {
 
   /// Builds the checkpoints with one pass over the script. `progress` is called every 65536 steps.
   public init(script: Script, interval: Int? = nil, progress: ((Int, Int) -> Void)? = nil) {
+    self.init(script: script, interval: interval, reusing: [], progress: progress)
+  }
+
+  /// As above, starting from `reusing`: checkpoints 0, interval, 2 × interval, ... of a script whose
+  /// operations up to them are this one's (a timeline edited after them).
+  init(script: Script, interval: Int?, reusing: [Machine], progress: ((Int, Int) -> Void)? = nil) {
     config = script.config
     var index: [Int32] = []
     var marks: [(String, Int)] = []
@@ -42,11 +48,12 @@ public struct Timeline: Sendable {
     sourceLines = script.sourceLines
     let count = index.count
     self.interval = interval ?? max(256, min(4096, count / 256))
-    var machine = Machine(config: config)
+    var machine = reusing.last ?? Machine(config: config)
     machine.recordDetail = false
     checkpoints.reserveCapacity(count / self.interval + 1)
-    checkpoints.append(machine)
-    for i in 0..<count {
+    if reusing.isEmpty { checkpoints.append(machine) } else { checkpoints = reusing }
+    let start = min((checkpoints.count - 1) * self.interval, count)
+    for i in start..<count {
       machine.apply(items[Int(index[i])].operation!)
       if (i + 1) % self.interval == 0 { checkpoints.append(machine) }
       if let progress, (i + 1) % 65536 == 0 { progress(i + 1, count) }

@@ -30,6 +30,7 @@ public enum CommandID: String, Sendable, CaseIterable {
   case inspect
   case follow
   case treeView = "tree-view"
+  case commandLine = "command-line"
   case help
   case quit
 }
@@ -80,6 +81,9 @@ public enum CommandTable {
       id: .inspect, keys: [.enter], group: "Panels", help: "inspect the selection (log: go to that step)"),
     CommandSpec(id: .follow, keys: [.char("f")], group: "Panels", help: "cursors follow the last operation again"),
     CommandSpec(id: .treeView, keys: [.char("t")], group: "Panels", help: "tree panel: free, busy or lazy areas"),
+    CommandSpec(
+      id: .commandLine, keys: [.char(":")], group: "Sandbox",
+      help: "type an operation (vmalloc 16K, vfree NAME, alloc_pages 3, purge; Tab completes); :w FILE saves"),
     CommandSpec(id: .help, keys: [.char("?")], group: "Other", help: "this help"),
     CommandSpec(id: .quit, keys: [.char("q"), .ctrl("c")], group: "Other", help: "quit"),
   ]

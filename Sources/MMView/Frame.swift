@@ -29,6 +29,9 @@ public enum Frame {
       }
     }
     TextPanels.status(&b, layout.status, input, state, theme)
+    if state.prompt?.kind == .command || state.pendingOperation != nil {
+      CommandLineOverlay.draw(&b, above: layout.status, state, theme)
+    }
     if state.inspecting && !state.showHelp { inspector(&b, input, state, theme) }
     if state.showHelp { help(&b, theme, scroll: state.helpScroll) }
     return b

@@ -1,4 +1,5 @@
 import Foundation
+import MMCore
 import MMTrace
 
 /// The panels, in focus order.
@@ -16,11 +17,39 @@ public enum TreeView: String, Sendable, CaseIterable {
   case free, busy, lazy
 }
 
-/// A prompt in the status line collecting text (a step to go to, or a search).
+/// A prompt in the status line collecting text (a step to go to, a search, or a typed operation).
 public struct Prompt: Sendable, Equatable {
-  public enum Kind: Sendable, Equatable { case goto, search }
+  public enum Kind: Sendable, Equatable { case goto, search, command }
   public var kind: Kind
   public var text = ""
+  /// A typed line that did not parse: shown in place, under the column it points at.
+  public var error: TypedLineError? = nil
+  /// What Tab offered when it could not complete to one word.
+  public var candidates: [String] = []
+  /// The position in the typed history (↑ ↓), counted back from the newest.
+  var historyIndex: Int? = nil
+
+  public init(kind: Kind, text: String = "") {
+    self.kind = kind
+    self.text = text
+  }
+}
+
+/// A typed operation that would drop later steps, waiting for the user to confirm.
+public struct PendingOperation: Sendable, Equatable {
+  public var operation: MMCore.Operation
+  public var expect: Expectation?
+  public var line: String
+  /// Steps after the current one that running it drops.
+  public var dropping: Int
+}
+
+/// What the view loop must do outside the state: write a file the user asked for.
+public enum ViewRequest: Sendable, Equatable {
+  /// `:w FILE`: the `.mmtrace` text up to the current step.
+  case write(path: String, text: String)
+  /// `:export FILE`: the frame on screen.
+  case export(path: String)
 }
 
 /// Everything the view shows besides the machine: where in time, what is focused, cursors, zoom,
@@ -56,6 +85,12 @@ public struct UIState: Sendable, Equatable {
   public var prompt: Prompt? = nil
   public var lastSearch: String? = nil
   public var marks: [Int] = []
+  /// A typed operation waiting for `y`, because running it drops the steps after this one.
+  public var pendingOperation: PendingOperation? = nil
+  /// Lines typed at the `:` prompt, oldest first (↑ recalls them).
+  public var typedHistory: [String] = []
+  /// Files to write, taken by the view loop.
+  public var requests: [ViewRequest] = []
   /// A one-line message for the status line (errors of prompts, search misses).
   public var message: String? = nil
   public var quit = false
@@ -144,6 +179,9 @@ public struct UIState: Sendable, Equatable {
       playing = false
       step = total
     case .gotoStep: prompt = Prompt(kind: .goto)
+    case .commandLine:
+      playing = false
+      prompt = Prompt(kind: .command)
     case .search: prompt = Prompt(kind: .search)
     case .searchNext:
       if let text = lastSearch { find(text, timeline: &timeline) } else { message = "no search yet: press /" }
@@ -202,6 +240,19 @@ public struct UIState: Sendable, Equatable {
 
   /// A key: typed into an open prompt, or looked up in the command table.
   public mutating func handle(_ key: Key, timeline: inout Timeline, input: FrameInput? = nil) {
+    if let pending = pendingOperation {
+      pendingOperation = nil
+      if key == .char("y") {
+        run(pending, timeline: &timeline)
+      } else {
+        message = "kept steps \(step + 1)-\(timeline.stepCount); nothing ran"
+      }
+      return
+    }
+    if prompt?.kind == .command {
+      commandKey(key, timeline: &timeline, input: input)
+      return
+    }
     if var p = prompt {
       switch key {
       case .escape: prompt = nil
@@ -261,6 +312,7 @@ public struct UIState: Sendable, Equatable {
       guard !p.text.isEmpty else { return }
       lastSearch = p.text
       find(p.text, timeline: &timeline)
+    case .command: break
     }
   }
 

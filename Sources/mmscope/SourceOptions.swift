@@ -166,16 +166,21 @@ struct AtOption: ParsableArguments {
 
   /// Resolves to a step count within the script.
   func step(in script: Script) throws -> Int {
+    guard let at else { return script.stepCount }
+    return try Self.resolve(at, option: "--at", in: script)
+  }
+
+  /// A step number or bookmark name given to `option`, as a step of `script`.
+  static func resolve(_ text: String, option: String, in script: Script) throws -> Int {
     let total = script.stepCount
-    guard let at else { return total }
-    if let n = Int(at) {
-      guard n >= 0 && n <= total else { throw ValidationError("--at \(n) is outside 0...\(total)") }
+    if let n = Int(text) {
+      guard n >= 0 && n <= total else { throw ValidationError("\(option) \(n) is outside 0...\(total)") }
       return n
     }
-    guard let mark = script.bookmarks.first(where: { $0.name == at }) else {
+    guard let mark = script.bookmarks.first(where: { $0.name == text }) else {
       let names = script.bookmarks.map(\.name)
       throw ValidationError(
-        "--at '\(at)' is neither a step number nor a bookmark"
+        "\(option) '\(text)' is neither a step number nor a bookmark"
           + (names.isEmpty ? "" : "; bookmarks: \(names.joined(separator: ", "))"))
     }
     return mark.step

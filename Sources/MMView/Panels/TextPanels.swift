@@ -86,7 +86,16 @@ enum TextPanels {
     b.fill(r, " ", theme.color ? Style(fg: .black, bg: .white) : Style(reverse: true))
     let style = theme.color ? Style(fg: .black, bg: .white) : Style(reverse: true)
     if let p = state.prompt {
-      b.put(r.x, r.y, (p.kind == .goto ? " go to step or bookmark: " : " search: ") + p.text + "▏", style, clip: r)
+      let label =
+        switch p.kind {
+        case .goto: " go to step or bookmark: "
+        case .search: " search: "
+        case .command: " :"
+        }
+      // A long line keeps its end (where the cursor is) in view.
+      let room = max(r.width - label.count - 1, 1)
+      let text = p.text.count > room ? "…" + String(p.text.suffix(room - 1)) : p.text
+      b.put(r.x, r.y, label + text + "▏", style, clip: r)
       return
     }
     // The hint comes from the command table, so a rebinding shows here too.

@@ -16,6 +16,9 @@ struct RenderCommand: ParsableCommand {
         mmscope render --scenario teach-fits --at all-fits --size 120x40 --ansi
         mmscope render --scenario tour --at 3 \\
           --commands "cursor-left cursor-left inspect"
+        mmscope render Recordings/vmalloc-fits.mmtrace --at fits --svg > fits.svg
+        mmscope render Recordings/buddy.mmtrace --from 0 --to 12 --phases --asciicast buddy.cast
+          (asciinema play buddy.cast)
       """
   )
 
@@ -36,10 +39,41 @@ struct RenderCommand: ParsableCommand {
     help: "Draw phase K (1-based) of the operation leading to --at, as `mmscope explain` numbers them.")
   var phase: Int?
 
+  @Flag(name: .long, help: "Print the frame as a standalone SVG (colours and box drawing kept), for slides.")
+  var svg = false
+
+  @Option(name: .long, help: "Write steps --from to --to as an asciicast v2 recording (asciinema play FILE).")
+  var asciicast: String?
+
+  @Option(name: .long, help: "With --asciicast: the first step (a number or bookmark; default 0).")
+  var from: String?
+
+  @Option(name: .long, help: "With --asciicast: the last step (a number or bookmark; default the last).")
+  var to: String?
+
+  @Flag(name: .long, help: "With --asciicast: one frame per phase of each operation, not one per step.")
+  var phases = false
+
+  @Option(name: .long, help: "With --asciicast: seconds each frame stays (default 1.5).")
+  var frameSeconds: Double = 1.5
+
   /// The arguments that need no source: checked before a file is read.
   func validate() throws {
     _ = try frameSize()
     _ = try scriptedCommands()
+    if asciicast == nil {
+      guard from == nil && to == nil && !phases else {
+        throw ValidationError("--from, --to and --phases go with --asciicast FILE")
+      }
+    } else {
+      guard at.at == nil && phase == nil && !svg && !ansi else {
+        throw ValidationError("--asciicast takes --from and --to, not --at, --phase, --svg or --ansi")
+      }
+    }
+    guard !(svg && ansi) else { throw ValidationError("--svg and --ansi are two different outputs: choose one") }
+    guard frameSeconds.isFinite && frameSeconds > 0 && frameSeconds <= 3600 else {
+      throw ValidationError("--frame-seconds must be above 0 and at most 3600; got \(frameSeconds)")
+    }
   }
 
   /// `--size`: WIDTHxHEIGHT, at least the view's minimum (a smaller frame only says it is too small).
@@ -68,6 +102,11 @@ struct RenderCommand: ParsableCommand {
   func run() throws {
     let (w, h) = try frameSize()
     let (script, problems) = try source.scriptKeepingValid()
+    if let asciicast {
+      try recordAsciicast(script, to: asciicast, width: w, height: h)
+      if problems > 0 { throw ExitCode(65) }
+      return
+    }
     let step = try at.step(in: script)
     var timeline = Timeline(script: script)
     let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
@@ -87,7 +126,42 @@ struct RenderCommand: ParsableCommand {
     let input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
     let color = ansi && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let frame = Frame.render(input, state, width: w, height: h, color: color)
-    print(ansi ? frame.ansi : frame.text, terminator: "")
+    if svg {
+      print(SVGFrame.render(frame, title: "mmscope: \(name), step \(step)"), terminator: "")
+    } else {
+      print(ansi ? frame.ansi : frame.text, terminator: "")
+    }
     if problems > 0 { throw ExitCode(65) }
+  }
+
+  /// One frame per step (or per phase) from --from to --to, in colour unless NO_COLOR is set.
+  func recordAsciicast(_ script: Script, to path: String, width: Int, height: Int) throws {
+    let first = try from.map { try AtOption.resolve($0, option: "--from", in: script) } ?? 0
+    let last = try to.map { try AtOption.resolve($0, option: "--to", in: script) } ?? script.stepCount
+    guard first <= last else { throw ValidationError("--from \(first) comes after --to \(last)") }
+    var timeline = Timeline(script: script)
+    let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
+    let color = ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    var cast = Asciicast(
+      width: width, height: height, title: "mmscope: \(name), steps \(first)-\(last)", secondsPerFrame: frameSeconds)
+    let commands = try scriptedCommands()
+    for step in first...last {
+      var state = UIState()
+      state.step = step
+      let input = ScriptedInput.run(commands, state: &state, timeline: &timeline, source: name)
+      if phases && step > first {
+        // The step's operation phase by phase; the whole step is its last phase.
+        let withPhases = FrameInput(timeline: &timeline, step: step, source: name, phases: true)
+        for k in 1...max(withPhases.phases.count, 1) {
+          state.phase = withPhases.phases.isEmpty ? nil : k
+          cast.add(Frame.render(withPhases, state, width: width, height: height, color: color))
+        }
+      } else {
+        cast.add(Frame.render(input, state, width: width, height: height, color: color))
+      }
+    }
+    try OutputFile.write(cast.text, to: path)
+    FileHandle.standardError.write(
+      Data("mmscope: wrote \(path): \(cast.frameCount) frames, steps \(first)-\(last)\n".utf8))
   }
 }
