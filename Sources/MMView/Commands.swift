@@ -31,6 +31,7 @@ public enum CommandID: String, Sendable, CaseIterable {
   case follow
   case treeView = "tree-view"
   case commandLine = "command-line"
+  case quiz
   case help
   case quit
 }
@@ -84,6 +85,9 @@ public enum CommandTable {
     CommandSpec(
       id: .commandLine, keys: [.char(":")], group: "Sandbox",
       help: "type an operation (vmalloc 16K, vfree NAME, alloc_pages 3, purge; Tab completes); :w FILE saves"),
+    CommandSpec(
+      id: .quiz, keys: [.char("Q")], group: "Sandbox",
+      help: "quiz: predict each operation's result before it runs, then see why (Q or Esc ends it)"),
     CommandSpec(id: .help, keys: [.char("?")], group: "Other", help: "this help"),
     CommandSpec(id: .quit, keys: [.char("q"), .ctrl("c")], group: "Other", help: "quit"),
   ]

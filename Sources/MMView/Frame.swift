@@ -29,6 +29,7 @@ public enum Frame {
       }
     }
     TextPanels.status(&b, layout.status, input, state, theme)
+    if state.quiz != nil && state.prompt == nil { QuizOverlay.draw(&b, above: layout.status, state, theme) }
     if state.prompt?.kind == .command || state.pendingOperation != nil {
       CommandLineOverlay.draw(&b, above: layout.status, state, theme)
     }

@@ -89,6 +89,10 @@ public struct UIState: Sendable, Equatable {
   public var pendingOperation: PendingOperation? = nil
   /// Lines typed at the `:` prompt, oldest first (↑ recalls them).
   public var typedHistory: [String] = []
+  /// Predict-then-reveal mode (`Q`, or `mmscope quiz`).
+  public var quiz: QuizState? = nil
+  /// Topics `Q` asks about.
+  public var quizTopics = Set(QuizQuestion.Topic.allCases)
   /// Files to write, taken by the view loop.
   public var requests: [ViewRequest] = []
   /// A one-line message for the status line (errors of prompts, search misses).
@@ -182,6 +186,13 @@ public struct UIState: Sendable, Equatable {
     case .commandLine:
       playing = false
       prompt = Prompt(kind: .command)
+    case .quiz:
+      if let q = quiz {
+        message = "quiz ended: \(q.right) of \(q.asked) right"
+        quiz = nil
+      } else {
+        startQuiz(topics: quizTopics, timeline: &timeline)
+      }
     case .search: prompt = Prompt(kind: .search)
     case .searchNext:
       if let text = lastSearch { find(text, timeline: &timeline) } else { message = "no search yet: press /" }
@@ -253,6 +264,7 @@ public struct UIState: Sendable, Equatable {
       commandKey(key, timeline: &timeline, input: input)
       return
     }
+    if quiz != nil && prompt == nil && !showHelp && quizKey(key, timeline: &timeline, input: input) { return }
     if var p = prompt {
       switch key {
       case .escape: prompt = nil

@@ -62,6 +62,8 @@ struct ViewCommand: ParsableCommand {
     var source: String
     var startMessage: String? = nil
     var openPrompt = false
+    /// Start in the quiz, on these topics.
+    var quiz: Set<QuizQuestion.Topic>? = nil
   }
 
   static func requireTerminal() throws {
@@ -195,7 +197,7 @@ struct ViewCommand: ParsableCommand {
     }
     var loop = ViewLoop(
       session: session, timeline: timeline, source: source, crashAfterFirstFrame: crashAfterFirstFrame,
-      startMessage: opened.startMessage, openPrompt: opened.openPrompt)
+      startMessage: opened.startMessage, openPrompt: opened.openPrompt, quiz: opened.quiz)
     loop.run()
   }
 }
@@ -210,11 +212,16 @@ struct ViewLoop {
   var startMessage: String? = nil
   /// The sandbox opens with the `:` prompt ready.
   var openPrompt = false
+  var quiz: Set<QuizQuestion.Topic>? = nil
 
   mutating func run() {
     var state = UIState()
     state.message = startMessage
     if openPrompt { state.prompt = Prompt(kind: .command) }
+    if let quiz {
+      state.quizTopics = quiz
+      state.startQuiz(topics: quiz, timeline: &timeline)
+    }
     var input = FrameInput(timeline: &timeline, step: 0, source: source)
     var lastTick = Date()
     var dirty = true
