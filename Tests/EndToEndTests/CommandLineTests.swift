@@ -187,7 +187,7 @@ import Testing
         var args = Array(Self.words(example).dropFirst())
         #expect(Self.words(example).first == "mmscope", "\(example)")
         for (i, word) in args.enumerated() where !word.hasPrefix("-") {
-          if i > 0 && ["-o", "--output"].contains(args[i - 1]) {
+          if i > 0 && ["-o", "--output", "--asciicast"].contains(args[i - 1]) {
             written[word] = scratch + "/" + word
             args[i] = scratch + "/" + word
           } else if let path = written[word] {
@@ -198,8 +198,10 @@ import Testing
             args[i] = path
           }
         }
-        // The view needs a terminal (the tmux tests drive it): the default subcommand or `view`.
-        let opensView = args.first.map { !subcommands.contains($0) || $0 == "view" } ?? true
+        // The view needs a terminal (the tmux tests drive it): the default subcommand, `view`, and the
+        // commands that open it on something (`sandbox`, `quiz`).
+        let opensView =
+          args.first.map { !subcommands.contains($0) || ["view", "sandbox", "quiz"].contains($0) } ?? true
         guard !opensView else { continue }
         let r = Self.mmscope(args)
         #expect(r.status == 0, "'\(example)' exited \(r.status): \(r.error)")

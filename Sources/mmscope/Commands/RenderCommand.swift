@@ -16,9 +16,9 @@ struct RenderCommand: ParsableCommand {
         mmscope render --scenario teach-fits --at all-fits --size 120x40 --ansi
         mmscope render --scenario tour --at 3 \\
           --commands "cursor-left cursor-left inspect"
-        mmscope render Recordings/vmalloc-fits.mmtrace --at fits --svg > fits.svg
-        mmscope render Recordings/buddy.mmtrace --from 0 --to 12 --phases --asciicast buddy.cast
-          (asciinema play buddy.cast)
+        mmscope render --scenario teach-fits --at all-fits --svg    an SVG for a slide
+        mmscope render --scenario buddy-classroom --to 6 --phases \\
+          --asciicast buddy.cast              then: asciinema play buddy.cast
       """
   )
 
