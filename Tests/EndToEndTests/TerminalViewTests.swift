@@ -115,8 +115,13 @@ import Testing
   }
 
   @Test func openStepBackHelpQuit() {
-    let s = Session("\(Self.binary)")
+    // Run from the project, as `swift run mmscope` is: the lesson menu first, the tour its first entry.
+    let s = Session("cd \(CommandLineTests.root.path) && \(Self.binary)")
     defer { s.close() }
+    s.wait(for: "the lesson menu") {
+      $0.contains("mmscope: lessons") && $0.contains("▸ 0  Guided tour") && $0.contains("vmalloc-fits.mmtrace")
+    }
+    s.send("Enter")
     s.wait(for: "the tour's first frame") {
       $0.contains("vmalloc address space") && $0.contains("step 0/21") && $0.contains("Welcome to mmscope")
     }
@@ -135,10 +140,79 @@ import Testing
     s.wait(for: "the help overlay") { $0.contains("┌ keys (") && $0.contains("one step forward") }
     s.send("Escape")
     s.wait(for: "help closed") { !$0.contains("┌ keys (") }
+    // q leaves the lesson for the menu; q again quits.
+    s.send("q")
+    s.wait(for: "back in the menu") { $0.contains("mmscope: lessons") }
     s.send("q")
     let after = s.wait(for: "exit") { $0.contains("EXITED:0") }
     // The terminal is usable again: the shell's echo printed on a normal screen.
     #expect(!after.contains("vmalloc address space"))
+  }
+
+  /// A lesson opens from the menu by its number, and directly from its file.
+  @Test func lessonsOpenFromTheMenuAndDirectly() {
+    let s = Session("cd \(CommandLineTests.root.path) && \(Self.binary)", width: 100, height: 30)
+    defer { s.close() }
+    s.wait(for: "the lesson menu") { $0.contains("mmscope: lessons") }
+    s.send("1")
+    s.wait(for: "the first lesson") { $0.contains("step 0/") && $0.contains("vmalloc-fits.mmtrace") }
+    s.send("q")
+    s.wait(for: "the menu") { $0.contains("mmscope: lessons") }
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
+    let d = Session("\(Self.binary) \(CommandLineTests.root.path)/Recordings/buddy.mmtrace", width: 80, height: 24)
+    defer { d.close() }
+    d.wait(for: "the buddy lesson") { $0.contains("step 0/") && $0.contains("buddy:") }
+    d.send("]")
+    d.wait(for: "its next chapter") { !$0.contains("step 0/") }
+    d.send("q")
+    d.wait(for: "exit") { $0.contains("EXITED:0") }
+  }
+
+  /// The sandbox: type an operation with completion, see its phases, save it, and read the file back.
+  @Test func sandboxTypesWalksAndSaves() throws {
+    let out = NSTemporaryDirectory() + "mmscope-sandbox-\(getpid()).mmtrace"
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let s = Session("\(Self.binary) sandbox --cpus 2", width: 100, height: 30)
+    defer { s.close() }
+    s.wait(for: "the prompt") { $0.contains(" :▏") && $0.contains("Type an operation") }
+    s.send("vmal", "Tab")
+    s.wait(for: "completion") { $0.contains(" :vmalloc ▏") }
+    s.send("-l", "16K as=x")
+    s.send("Enter")
+    s.wait(for: "the typed step") { $0.contains("step 1/1") && $0.contains("You typed: vmalloc size=16K as=x") }
+    s.send(".")
+    s.wait(for: "its first phase") { $0.contains("phase 1/") }
+    s.send(":")
+    s.send("-l", "vfree ")
+    s.send("Tab")
+    s.wait(for: "the name offered") { $0.contains(" :vfree x ▏") }
+    s.send("Enter")
+    s.wait(for: "the free") { $0.contains("step 2/2") }
+    s.send(":")
+    s.send("-l", "w \(out)")
+    s.send("Enter")
+    s.wait(for: "saved") { $0.contains("wrote \(out)") }
+    let text = try String(contentsOfFile: out, encoding: .utf8)
+    #expect(text.contains("machine cpus=2") && text.contains("vmalloc size=16K as=x\n") && text.contains("vfree x\n"))
+    let check = CommandLineTests.mmscope(["check", out])
+    #expect(check.status == 0 && check.output.contains("events: 2"))
+  }
+
+  /// The quiz: a question with the state before the operation, the answer marked, the score.
+  @Test func quizAnswersAndScores() {
+    let s = Session("\(Self.binary) quiz --scenario teach-fits --only alloc", width: 100, height: 30)
+    defer { s.close() }
+    s.wait(for: "the first question") { $0.contains("quiz on alloc question 1/2") && $0.contains("step 0/17") }
+    s.send("-l", "0x100000")
+    s.send("Enter")
+    s.wait(for: "the fit question") { $0.contains("question 2/2") && $0.contains("1 FL") }
+    s.send("4")
+    s.wait(for: "the reveal") { $0.contains("score 2/2") && $0.contains("step 1/17") && $0.contains("✓ fit type") }
+    s.send("Escape")
+    s.wait(for: "the quiz closed") { $0.contains("quiz ended: 2 of 2 right") }
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
   }
 
   @Test func coloursResizeAndCtrlC() {

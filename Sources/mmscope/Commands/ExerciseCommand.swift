@@ -15,7 +15,7 @@ struct ExerciseCommand: ParsableCommand {
         mmscope exercise --list
         mmscope exercise fits --seed 7
         mmscope exercise fits --seed 7 --answers
-        mmscope exercise buddy --seed 3 --mmtrace    as a file to check or step through
+        mmscope exercise buddy --seed 3 --mmtrace
       """
   )
 

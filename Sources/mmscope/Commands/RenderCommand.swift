@@ -16,7 +16,7 @@ struct RenderCommand: ParsableCommand {
         mmscope render --scenario teach-fits --at all-fits --size 120x40 --ansi
         mmscope render --scenario tour --at 3 \\
           --commands "cursor-left cursor-left inspect"
-        mmscope render --scenario teach-fits --at all-fits --svg    an SVG for a slide
+        mmscope render --scenario teach-fits --at all-fits --svg
         mmscope render --scenario buddy-classroom --to 6 --phases \\
           --asciicast buddy.cast              then: asciinema play buddy.cast
       """
