@@ -15,6 +15,8 @@ public struct QuizState: Sendable, Equatable {
   public var correct: [Bool] = []
   /// The operation has run and the answers are shown.
   public var revealed = false
+  /// After the reveal, walking the phases folds the answers away so the explain pane shows.
+  public var folded = false
   public var right = 0
   public var asked = 0
   /// A line about the last key (an answer of the wrong kind, operations passed without questions).
@@ -46,6 +48,7 @@ extension UIState {
     q.given = []
     q.correct = []
     q.revealed = false
+    q.folded = false
     q.notice = nil
     let from = step
     var i = step
@@ -91,6 +94,15 @@ extension UIState {
       case .space, .right, .char("n"), .enter:
         step = min(step, timeline.stepCount)
         nextQuestion(timeline: &timeline)
+        return true
+      case .char("."), .char(","):
+        q.folded = true
+        quiz = q
+        return false
+      case .char("a"):
+        // The answers again, after walking the phases.
+        q.folded = false
+        quiz = q
         return true
       default: return false
       }

@@ -45,7 +45,9 @@ import Testing
     let script = try TraceSource.load(path: path)
     let result = Checker.run(script)
     #expect(result.violations.isEmpty, "\(file): \(result.violations.prefix(3).map(\.message))")
-    #expect(result.mismatches.isEmpty, "\(file): \(result.mismatches.prefix(3).map { "line \($0.line ?? 0): \($0.message)" })")
+    #expect(
+      result.mismatches.isEmpty, "\(file): \(result.mismatches.prefix(3).map { "line \($0.line ?? 0): \($0.message)" })"
+    )
     #expect(result.expectChecked >= 5, "\(file) checks only \(result.expectChecked) claims with expect=")
     var timeline = Timeline(script: script)
     #expect(timeline.bookmarks.count >= 3, "\(file) has \(timeline.bookmarks.count) chapters")
@@ -57,7 +59,9 @@ import Testing
       let input = FrameInput(timeline: &timeline, step: mark.step, source: file)
       for (w, h) in [(120, 40), (100, 30), (80, 24)] {
         let text = Frame.render(input, UIState.at(mark.step), width: w, height: h, color: false).text
-        for cut in PhaseTests.cutNumbers(text) { problems.append("\(mark.name) \(w)x\(h) line \(cut.line): \(cut.excerpt)") }
+        for cut in PhaseTests.cutNumbers(text) {
+          problems.append("\(mark.name) \(w)x\(h) line \(cut.line): \(cut.excerpt)")
+        }
       }
     }
     // Narrated steps: each glyph the text names is drawn outside the explain pane.

@@ -12,6 +12,10 @@ enum QuizOverlay {
       add("Esc ends the quiz; the view goes on as usual.", theme.label)
       return out
     }
+    if q.revealed && q.folded {
+      add(". , walk the phases · a the answers again · Space next question · Esc ends", theme.label)
+      return out
+    }
     if q.revealed {
       for (i, question) in q.questions.enumerated() {
         let ok = q.correct[i]
@@ -30,7 +34,7 @@ enum QuizOverlay {
         question.choices.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: "   ")
           + (question.choices == ["yes", "no"] ? "   (or y / n)" : ""), theme.changed)
     } else {
-      out.append(("answer: " + q.typed + "▏", theme.changed))
+      out.append(("answer: " + q.typed + "▏" + (q.typed.isEmpty ? "" : "   Enter answers"), theme.changed))
     }
     if let notice = q.notice { add(notice, theme.error) }
     return out
