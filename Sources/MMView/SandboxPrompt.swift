@@ -83,7 +83,7 @@ extension UIState {
 
   /// Runs a typed operation as the step after this one; later steps are dropped.
   mutating func run(_ p: PendingOperation, timeline: inout Timeline) {
-    timeline = timeline.appending(p.operation, expect: p.expect, narration: "You typed: \(p.line)", after: step)
+    timeline = timeline.appending(p.operation, expect: p.expect, narration: "Typed at the : prompt.", after: step)
     step += 1
     phase = nil
     playing = false
@@ -91,6 +91,6 @@ extension UIState {
     column = [:]
     selection = nil
     marks = marks.filter { $0 < step }
-    message = "ran '\(p.line)' as step \(step): . walks its phases, ← steps back, :w FILE saves"
+    message = "typed step \(step) ran: . walks its phases, :w FILE saves"
   }
 }

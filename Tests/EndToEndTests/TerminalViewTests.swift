@@ -180,7 +180,9 @@ import Testing
     s.wait(for: "completion") { $0.contains(" :vmalloc ▏") }
     s.send("-l", "16K as=x")
     s.send("Enter")
-    s.wait(for: "the typed step") { $0.contains("step 1/1") && $0.contains("You typed: vmalloc size=16K as=x") }
+    s.wait(for: "the typed step") {
+      $0.contains("step 1/1") && $0.contains("Typed at the : prompt.") && $0.contains("vmalloc size=16K as=x")
+    }
     s.send(".")
     s.wait(for: "its first phase") { $0.contains("phase 1/") }
     s.send(":")

@@ -39,7 +39,7 @@ import Testing
     #expect(s.phase == 1)
     press([.left, .left], &s, &t)
     #expect(s.step == 0 && s.phase == nil)
-    #expect(t.narration(at: 1) == "You typed: vmalloc size=16K as=x")
+    #expect(t.narration(at: 1) == "Typed at the : prompt.")
     // ↑ recalls the typed lines, newest first.
     press([.char(":"), .up, .up], &s, &t)
     #expect(s.prompt?.text == "vmalloc 16K as=x")
