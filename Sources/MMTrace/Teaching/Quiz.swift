@@ -92,7 +92,7 @@ public enum Quiz {
       if !k.purges.isEmpty {
         out.append(purgeCount(opText, k, purged: purged))
       }
-    case .purge:
+    case .purge, .kernelPurge:
       guard topics.contains(.free), let k = report.kva else { break }
       out.append(purgeCount(opText, k, purged: k.purges.reduce(0) { $0 + $1.areas }))
     case .allocPages:
