@@ -133,7 +133,9 @@ import Testing
           let toks = seg.split(whereSeparator: \.isWhitespace)
           let stripped = String(seg).trimmingCharacters(in: .whitespaces)
           let flush = seg.count > 2 && seg.last != " " && seg.last != "…" && Set(stripped).count > 2
-          if flush, let last = toks.last {
+          // The buddy panel's memory strip prints the largest free order of each cell as one digit
+          // among strip glyphs (·, A, ◆): a digit there is a whole number.
+          if flush, let last = toks.last, !last.contains("·") {
             let digit = last.contains { $0.isASCII && $0.isNumber }
             let unit =
               toks.count > 1 && last.count <= 3 && last.allSatisfy(\.isLetter) && isNumber(toks[toks.count - 2])
