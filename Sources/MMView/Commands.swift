@@ -84,10 +84,10 @@ public enum CommandTable {
     CommandSpec(id: .treeView, keys: [.char("t")], group: "Panels", help: "tree panel: free, busy or lazy areas"),
     CommandSpec(
       id: .commandLine, keys: [.char(":")], group: "Sandbox",
-      help: "type an operation (vmalloc 16K, vfree NAME, alloc_pages 3, purge; Tab completes); :w FILE saves"),
+      help: "type an operation (vmalloc 16K, vfree x); :w FILE saves"),
     CommandSpec(
       id: .quiz, keys: [.char("Q")], group: "Sandbox",
-      help: "quiz: predict each operation's result before it runs, then see why (Q or Esc ends it)"),
+      help: "quiz: predict each result, then see why"),
     CommandSpec(id: .help, keys: [.char("?")], group: "Other", help: "this help"),
     CommandSpec(id: .quit, keys: [.char("q"), .ctrl("c")], group: "Other", help: "quit"),
   ]

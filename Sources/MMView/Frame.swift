@@ -6,7 +6,10 @@ public enum Frame {
   public static func render(_ stepInput: FrameInput, _ state: UIState, width: Int, height: Int, color: Bool = true)
     -> Buffer
   {
-    let input = stepInput.forPhase(state.phase)
+    var input = stepInput.forPhase(state.phase)
+    // At step 0 the narration describes the first operation: while a quiz asks about it, it would
+    // give the answer away.
+    if state.quiz?.current != nil && input.step == 0 { input.narration = nil }
     var state = state
     state.showPanels(Set(Layout.compute(width: width, height: height).panels.keys))
     var b = Buffer(width: width, height: height)

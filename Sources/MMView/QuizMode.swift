@@ -83,7 +83,7 @@ extension UIState {
   /// A key while the quiz is on. Returns false when the key is left to the normal commands.
   mutating func quizKey(_ key: Key, timeline: inout Timeline, input: FrameInput?) -> Bool {
     guard var q = quiz else { return false }
-    if key == .escape || (q.finished && key == .char("q")) {
+    if key == .escape || key == .char("Q") || (q.finished && key == .char("q")) {
       message = "quiz ended: \(q.right) of \(q.asked) right"
       quiz = nil
       return true
@@ -108,6 +108,13 @@ extension UIState {
       }
     }
     guard let question = q.current else { return false }
+    // Moving the address cursor (to pick a free run), focus, zoom, the tree view and help still work
+    // while a question is open; none of them is an answer.
+    let passThrough: [Key] = [
+      .tab, .backTab, .up, .down, .char("h"), .char("l"), .char("j"), .char("k"), .char("z"), .char("Z"),
+      .char("t"), .char("M"), .char("?"),
+    ]
+    if passThrough.contains(key) { return false }
     q.notice = nil
     var answer: String? = nil
     switch key {
@@ -143,10 +150,7 @@ extension UIState {
       }
     case .char, .space, .right, .left, .home, .end:
       q.notice = "answer first (Esc ends the quiz)"
-    default:
-      quiz = q
-      // Moving the cursor, focus, zoom and help still work while a question is open.
-      return [.tab, .backTab, .up, .down, .char("h"), .char("l"), .char("j"), .char("k")].contains(key) ? false : true
+    default: break
     }
     if let a = answer {
       if let ok = question.check(a) {

@@ -14,6 +14,9 @@ extension UIState {
       if !p.text.isEmpty { p.text.removeLast() }
       p.error = nil
       p.candidates = []
+    case .char(":") where p.text.isEmpty:
+      // The prompt is already open (the sandbox opens with it): a second ':' is not part of the line.
+      break
     case .char(let c):
       p.text.append(c)
       p.error = nil
@@ -53,6 +56,15 @@ extension UIState {
         prompt = p
         return
       case .success(let command):
+        if case .operation(let op, _, _) = command, let machine = input?.machine,
+          let name = TypedLine.unknownName(in: op, machine: machine)
+        {
+          let at = text.range(of: " " + name).map { text.distance(from: text.startIndex, to: $0.lowerBound) + 2 }
+          p.error = TypedLineError(
+            column: at ?? 1, message: "nothing live is named '\(name)' at step \(step) (Tab lists the names)")
+          prompt = p
+          return
+        }
         prompt = nil
         if typedHistory.last != text { typedHistory.append(text) }
         submitTyped(command, timeline: &timeline)
@@ -66,7 +78,10 @@ extension UIState {
   mutating func submitTyped(_ command: TypedCommand, timeline: inout Timeline) {
     switch command {
     case .write(let path):
-      let doc = TraceDocument(script: timeline.script(upTo: step))
+      var script = timeline.script(upTo: step)
+      // The note the view shows for a typed step is the view's, not the file's.
+      script.items.removeAll { $0 == .narrate(Self.typedNarration) }
+      let doc = TraceDocument(script: script)
       requests.append(.write(path: path, text: TracePrinter.text(doc)))
     case .export(let path):
       requests.append(.export(path: path))
@@ -81,9 +96,11 @@ extension UIState {
     }
   }
 
+  static let typedNarration = "Typed at the : prompt."
+
   /// Runs a typed operation as the step after this one; later steps are dropped.
   mutating func run(_ p: PendingOperation, timeline: inout Timeline) {
-    timeline = timeline.appending(p.operation, expect: p.expect, narration: "Typed at the : prompt.", after: step)
+    timeline = timeline.appending(p.operation, expect: p.expect, narration: Self.typedNarration, after: step)
     step += 1
     phase = nil
     playing = false

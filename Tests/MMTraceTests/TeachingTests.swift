@@ -25,7 +25,8 @@ import Testing
     let a = questions(&t, before: 0)
     #expect(a.map(\.short) == ["address", "fit type"])
     #expect(a[0].answer == .address(0x10_0000))
-    #expect(a[1].choices == ["FL", "LE", "RE", "NE"] && a[1].answer == .choice(3))
+    #expect(a[1].choices == ["FL", "LE", "RE", "NE", "pool"] && a[1].answer == .choice(3))
+    #expect(a[0].text.contains("land in [0x100000, 0x200000)?"))
     // Addresses are hex with or without 0x; anything else is not an answer.
     #expect(a[0].check("0x100000") == true && a[0].check("100000") == true && a[0].check("0x104000") == false)
     #expect(a[0].check("zz") == nil && a[0].normalized("100000") == "0x100000")
@@ -167,6 +168,14 @@ import Testing
     #expect(!TypedLine.complete("vmalloc size=4K ", machine: machine).candidates.contains("size="))
     #expect(TypedLine.complete("alloc_pages mt=mo", machine: machine).text == "alloc_pages mt=movable ")
     #expect(TypedLine.complete("vmalloc zz", machine: machine).candidates.isEmpty)
+    // set_memory: one attribute, then an area.
+    #expect(
+      TypedLine.complete("set_memory ", machine: machine).candidates == ["ro", "rw", "x", "nx", "np", "p", "rox", "4k"])
+    #expect(TypedLine.complete("set_memory ro ", machine: machine).candidates == ["pages=", "a", "b", "c", "d"])
+    // Names nothing live has are caught before they run.
+    #expect(TypedLine.unknownName(in: .vfree(.name("zz"), cpu: 0), machine: machine) == "zz")
+    #expect(TypedLine.unknownName(in: .vfree(.name("a"), cpu: 0), machine: machine) == nil)
+    #expect(TypedLine.unknownName(in: .vfree(.address(0x10_0000), cpu: 0), machine: machine) == nil)
   }
 
   /// A typed operation after step k: the same machine at every step as a timeline built afresh

@@ -54,7 +54,7 @@ import Testing
     s.step = 3
     press([.char(":")] + type("purge") + [.enter], &s, &t)
     #expect(s.pendingOperation?.dropping == total - 3 && t.stepCount == total)
-    #expect(screen(s, &t).contains("It drops the \(total - 3) later steps (4 on). y runs it"))
+    #expect(screen(s, &t).contains("It drops steps 4 to \(total). y runs it"))
     press([.char("x")], &s, &t)
     #expect(s.pendingOperation == nil && t.stepCount == total && s.step == 3)
     #expect(s.message == "kept steps 4-\(total); nothing ran")
@@ -90,6 +90,7 @@ import Testing
       return
     }
     #expect(path == "/tmp/x.mmtrace")
+    #expect(!text.contains("Typed at the : prompt."))
     var parser = TraceParser(file: "x")
     let doc = parser.parse(text)
     #expect(parser.errors.isEmpty && doc.script.stepCount == 2)
@@ -124,8 +125,39 @@ import Testing
     #expect(s.phase == 2)
     press([.space], &s, &t)
     #expect(s.step == 1 && s.quiz?.revealed == false && s.quiz?.questions.first?.answer == .address(0x10_4000))
-    press([.escape], &s, &t)
+    press([.char("Q")], &s, &t)
     #expect(s.quiz == nil && s.message == "quiz ended: 1 of 2 right")
+  }
+
+  /// While a question is open, h/l move the address cursor (to pick a free run) and answer nothing.
+  @Test func quizLetsTheCursorMove() {
+    var t = teachFits()
+    var s = UIState()
+    s.step = 1
+    s.startQuiz(topics: [.alloc], timeline: &t)
+    press([.char("l")], &s, &t)
+    #expect(s.selection != nil && s.quiz?.index == 0 && s.quiz?.notice == nil)
+    // At step 0 the narration, which describes the first operation, is hidden while it is asked about.
+    var u = UIState()
+    u.startQuiz(topics: [.alloc], timeline: &t)
+    #expect(!screen(u, &t, height: 40).contains("no-edge (NE) fit"))
+  }
+
+  @Test func unknownNamesAndASecondColonAreCaughtAtThePrompt() {
+    var t = teachFits()
+    var s = UIState()
+    s.step = t.stepCount
+    press([.char(":"), .char(":")] + type("vfree zz") + [.enter], &s, &t)
+    #expect(s.prompt?.text == "vfree zz" && s.prompt?.error?.column == 7)
+    #expect(s.prompt?.error?.message == "nothing live is named 'zz' at step 17 (Tab lists the names)")
+    #expect(t.stepCount == 17)
+    // A line longer than the status line: the caret still sits under the bad value.
+    var u = UIState()
+    let long = "vmalloc size=16K align=16K vstart=0x100000 vend=0x200000 kind=stack cpu=0 as=longname1 expect=0x10000q"
+    press([.char(":")] + type(long) + [.enter], &u, &t)
+    let lines = screen(u, &t, width: 80, height: 24).split(separator: "\n").map(String.init)
+    let caret = Array(lines.first { $0.contains("^") && !$0.contains("vmalloc") }!).firstIndex(of: "^")!
+    #expect(Array(lines[23])[caret] == "0" && Array(lines[23])[caret + 7] == "q")
   }
 
   @Test func quizPicksAFreeRunWithTheCursorAndSkipsOperationsWithoutQuestions() {

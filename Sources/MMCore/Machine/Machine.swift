@@ -192,7 +192,7 @@ public struct Machine: Sendable {
     return out
   }
 
-  func pageOrder(_ p: (pfn: UInt64, unmapped: Bool)) -> Int {
+  public func pageOrder(_ p: (pfn: UInt64, unmapped: Bool)) -> Int {
     if p.unmapped { return unmapped.allocated[p.pfn] ?? -1 }
     return memory.zoneIndex(of: p.pfn).flatMap { memory.zones[$0].allocatedBlock(at: p.pfn)?.order } ?? -1
   }

@@ -133,9 +133,16 @@ public enum TypedLine {
       pool = []
     } else {
       let op = previous[0]
-      pool = (arguments[op] ?? []).filter { a in !previous.contains { $0 == a || (a.hasSuffix("=") && $0.hasPrefix(a)) }
+      var args = arguments[op] ?? []
+      // set_memory and set_direct_map take one attribute, then the area.
+      let attributes = ["ro", "rw", "x", "nx", "np", "p", "rox", "4k", "invalid", "default"]
+      if previous.count > 1 && attributes.contains(previous[1]) { args.removeAll { attributes.contains($0) } }
+      if (op == "set_memory" || op == "set_direct_map") && previous.count == 1 {
+        pool = args.filter { attributes.contains($0) }
+      } else {
+        pool = args.filter { a in !previous.contains { $0 == a || (a.hasSuffix("=") && $0.hasPrefix(a)) } }
+        pool += names(for: op, machine: machine)
       }
-      pool += names(for: op, machine: machine)
     }
     let candidates = pool.filter { $0.hasPrefix(current) }
     guard !candidates.isEmpty else { return (text, []) }
@@ -147,6 +154,24 @@ public enum TypedLine {
     // One candidate: complete it and start the next word (unless it takes a value after '=').
     let done = candidates.count == 1 && !common.hasSuffix("=")
     return (base + common + (done ? " " : ""), candidates)
+  }
+
+  /// A name the operation refers to that nothing live has at this state (the view says so at the
+  /// prompt instead of running a step that is refused).
+  public static func unknownName(in op: Operation, machine: Machine) -> String? {
+    let name: String
+    let kind: String
+    switch op {
+    case .vfree(.name(let n), _), .setMemory(_, .name(let n), _): (name, kind) = (n, "vfree")
+    case .freePages(.name(let n), _, _): (name, kind) = (n, "free_pages")
+    case .unmappedFree(.name(let n)): (name, kind) = (n, "unmapped_free")
+    case .unloadModule(let n): (name, kind) = (n, "module_unload")
+    case .secretmemFree(let n): (name, kind) = (n, "secretmem_free")
+    case .progPackFree(let n): (name, kind) = (n, "prog_pack_free")
+    case .execmemFree(let n): (name, kind) = (n, "execmem_free")
+    default: return nil
+    }
+    return names(for: kind, machine: machine).contains(name) ? nil : name
   }
 
   /// Names an operation can refer to at this state.

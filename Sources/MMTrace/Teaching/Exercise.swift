@@ -12,7 +12,8 @@ public struct Exercise: Sendable {
       switch self {
       case .address: "At which address does it land?"
       case .fit: "Which fit type (FL, LE, RE or NE), or 'pool' if a vmap node's pool serves it?"
-      case .visited: "How many free-tree nodes does the search visit?"
+      case .visited:
+        "How many search steps: nodes the descent looks at, a node counted again each time it climbs back to it?"
       case .walked: "How many busy areas does the walk step over?"
       case .lazy: "What is vmap_lazy_nr (in pages) right after this free?"
       case .purged: "How many lazy areas does it purge (0 if none)?"
@@ -44,6 +45,10 @@ public struct Exercise: Sendable {
     case freeLists
     case directMap
     case pools
+    /// The named page blocks: each name's pfn and order.
+    case pageBlocks
+    /// The pre-5.2 allocator's cache: free_vmap_cache, cached_hole_size, cached_vstart, cached_align.
+    case legacyCache
   }
 
   public let name: String
@@ -105,6 +110,12 @@ public struct Exercise: Sendable {
       case .directMap:
         sheet.append("The direct map (runs of leaves: first pfn, end pfn, size, attributes):")
         sheet += StateDrawing.directMap(machine).map { "  " + $0 }
+      case .pageBlocks:
+        sheet.append("The allocated blocks (name: first pfn, order):")
+        sheet += StateDrawing.pageBlocks(machine).map { "  " + $0 }
+      case .legacyCache:
+        sheet.append("The old allocator's next-fit cache:")
+        sheet += StateDrawing.legacyCache(machine).map { "  " + $0 }
       case .pools:
         sheet.append("The vmap nodes' pools (pages per area: areas head first):")
         let lines = (try? StateDump.lines(.pools, of: machine)) ?? []

@@ -92,7 +92,7 @@ public enum ExerciseLibrary {
     }
     return Exercise.Parts(
       machine: "machine cpus=1 policy=legacy memory=512M", setup: setup, work: work,
-      draw: [.addressMap(window)],
+      draw: [.addressMap(window), .legacyCache],
       intro: "The old allocator keeps only the busy areas. It starts from free_vmap_cache (the last allocation) "
         + "unless the request is smaller than cached_hole_size (the largest hole it walked past) or its vstart or "
         + "align is below the cached ones; then it starts over from vstart. It walks busy areas in address order "
@@ -111,10 +111,12 @@ public enum ExerciseLibrary {
     let live = (1...6).filter { i in !setup.contains("free_pages p\(i)") }
     for i in choose(&rng, 2, of: live.count) { work.append(("free_pages p\(live[i])", [.mergedPFN, .finalOrder])) }
     return Exercise.Parts(
-      machine: "machine cpus=1 memory=4M zones=Normal:0x0-0x400", setup: setup, work: work, draw: [.freeLists],
+      machine: "machine cpus=1 memory=4M zones=Normal:0x0-0x400", setup: setup, work: work,
+      draw: [.freeLists, .pageBlocks],
       intro: "One zone of 1024 pages, every block unmovable. An allocation takes the head of the smallest "
         + "non-empty list of its order or above and splits it, each upper half to the head of the list below. "
-        + "A free merges with its buddy (pfn ^ (1 << order)) while the buddy is free at the same order.")
+        + "A free merges with its buddy (pfn ^ (1 << order)) while the buddy is free at the same order. A name "
+        + "(p1, q1) stands for its block.")
   }
 
   static let directMap = Exercise(
@@ -152,7 +154,9 @@ public enum ExerciseLibrary {
     }
     return Exercise.Parts(
       machine: "machine cpus=1 memory=512M", setup: [], work: work, draw: [],
-      intro: "Nothing executable is allocated yet. bpf_prog_pack hands out 64-byte chunks of a 2 MiB RO+X pack "
+      intro: "Nothing executable is allocated yet. Both allocators take their 2 MiB blocks from the module area, "
+        + "lowest fit from 0xffffffffc0000000, each with a guard page after it and aligned to 2 MiB. "
+        + "bpf_prog_pack hands out 64-byte chunks of a 2 MiB RO+X pack "
         + "and finds them with a bitmap (one bit a chunk, 4 KiB of bitmap per pack); Song Liu's execmem keeps "
         + "the free parts of its 2 MiB text chunks in a vmap_area tree (72 bytes a node).")
   }

@@ -140,8 +140,8 @@ public enum Quiz {
           topic: .buddy, short: "final order",
           text: "At which order will the freed block end up? Type the order (0-10).",
           answer: .number(resultOrder),
-          reason: "Merging stops when the buddy is not free (or at the pageblock's limit): it ends as an order-"
-            + "\(resultOrder) block at pfn \((f.resultPFN ?? 0).hex), at the \(f.toTail ? "tail" : "head") of its list."
+          reason: mergeStop(f.mergeStop) + ": it ends as an order-\(resultOrder) block at pfn "
+            + "\((f.resultPFN ?? 0).hex), at the \(f.toTail ? "tail" : "head") of its list."
         ))
     case .setMemory, .loadModule, .unloadModule, .secretmemAlloc, .secretmemFree, .unmappedAlloc, .unmappedFree,
       .unmappedShrink:
@@ -169,7 +169,8 @@ public enum Quiz {
     var out: [QuizQuestion] = []
     let request = k.request
     let align = request.map { $0.align > 4096 ? ", aligned to \($0.align.hex)" : "" } ?? ""
-    let size = request.map { " (\($0.size.hex) bytes with the guard page\(align))" } ?? ""
+    let size = request.map { " (the request is \($0.size.hex) bytes\(align))" } ?? ""
+    let window = request.map { " in [\($0.vstart.hex), \($0.vend.hex))" } ?? ""
     var reason: String
     if k.poolHit {
       reason =
@@ -190,26 +191,36 @@ public enum Quiz {
       QuizQuestion(
         topic: .alloc,
         short: "address",
-        text: "Where will `\(opText)` land? Type the start address, or Enter for the free run the address "
-          + "cursor selects (h/l move it).",
+        text: "Where will `\(opText)` land\(window)? Type the start address, or move the address cursor onto a "
+          + "free run (h/l) and press Enter.",
         answer: .address(area.start), reason: reason))
-    if k.poolHit {
-      return out
-    }
-    if let fit = k.fit {
-      let fits = FitType.allCases
-      let meaning: [FitType: String] = [
-        .FL: "it takes the whole free area", .LE: "it takes the free area's start",
-        .RE: "it takes the free area's end", .NE: "it sits inside, leaving free space on both sides",
-      ]
-      out.append(
-        QuizQuestion(
-          topic: .alloc, short: "fit type", text: "Which fit type will cutting it from its free area be?",
-          choices: fits.map(\.rawValue),
-          answer: .choice(fits.firstIndex(of: fit)!),
-          reason: "\(fit.rawValue): \(meaning[fit] ?? "")" + (k.chosenFree.map { " of \($0)." } ?? ".")))
-    }
+    // The legacy allocator has no fit types; a pool hit is a fifth answer (no free area was cut).
+    guard k.fit != nil || k.poolHit else { return out }
+    let fits = FitType.allCases.map(\.rawValue) + ["pool"]
+    let meaning: [String: String] = [
+      "FL": "it takes the whole free area", "LE": "it takes the free area's start",
+      "RE": "it takes the free area's end", "NE": "it sits inside, leaving free space on both sides",
+      "pool": reason,
+    ]
+    let answer = k.fit?.rawValue ?? "pool"
+    out.append(
+      QuizQuestion(
+        topic: .alloc, short: "fit type",
+        text: "Which fit: FL (the whole free area), LE (its start), RE (its end), NE (inside it), or pool (a vmap "
+          + "node's pool serves it, no search)?",
+        choices: fits, answer: .choice(fits.firstIndex(of: answer)!),
+        reason: "\(answer): \(meaning[answer] ?? "")" + (k.chosenFree.map { " of \($0)." } ?? "")))
     return out
+  }
+
+  static func mergeStop(_ stop: MergeStop?) -> String {
+    switch stop {
+    case .maxOrder?: "Merging stopped at the top order, MAX_PAGE_ORDER"
+    case .buddyNotFree(let b, let o)?: "Merging stopped: the buddy at pfn \(b.hex) is not a free order-\(o) block"
+    case .migratetypes(let b, let o)?:
+      "Merging stopped: the buddy pageblock at pfn \(b.hex) (order \(o)) has a migratetype that may not merge"
+    case nil: "Nothing to merge"
+    }
   }
 
   static func purgeCount(_ opText: String, _ k: KVAReport, purged: Int) -> QuizQuestion {

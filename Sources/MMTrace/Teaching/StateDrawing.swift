@@ -99,6 +99,26 @@ enum StateDrawing {
     return out
   }
 
+  /// Named page blocks, by pfn.
+  static func pageBlocks(_ machine: Machine) -> [String] {
+    let blocks = machine.pageNames.filter { !$0.value.unmapped }.sorted { $0.value.pfn < $1.value.pfn }
+    guard !blocks.isEmpty else { return ["(none)"] }
+    return blocks.map { name, p in
+      "\(name): pfn \(p.pfn.hex), order \(machine.pageOrder(p))"
+    }
+  }
+
+  /// free_vmap_cache (the area the last search ended at, nil after a reset), cached_hole_size (the
+  /// largest hole walked past since), cached_vstart and cached_align.
+  static func legacyCache(_ machine: Machine) -> [String] {
+    guard let legacy = machine.kva.legacy else { return ["(the current allocator keeps no such cache)"] }
+    let cache = legacy.freeCacheStart.map { "the busy area at \($0.hex)" } ?? "none (the next search starts at vstart)"
+    return [
+      "free_vmap_cache: \(cache)", "cached_hole_size: \(size(legacy.cachedHoleSize))",
+      "cached_vstart: \(legacy.cachedVstart.hex), cached_align: \(legacy.cachedAlign.hex)",
+    ]
+  }
+
   /// The direct map's leaves, consecutive equal leaves as one run.
   static func directMap(_ machine: Machine) -> [String] {
     var out = StateDump.directMapLines(machine.directMap).map { "  pfn " + $0 }

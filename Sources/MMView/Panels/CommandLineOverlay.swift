@@ -13,13 +13,19 @@ enum CommandLineOverlay {
     if let pending = state.pendingOperation {
       lines.append(("'\(pending.line)' runs after step \(state.step).", Style.plain))
       lines += wrap(
-        "It drops the \(pending.dropping) later step\(pending.dropping == 1 ? "" : "s") (\(state.step + 1) on). "
+        (pending.dropping == 1
+          ? "It drops step \(state.step + 1), the last. "
+          : "It drops steps \(state.step + 1) to \(state.step + pending.dropping). ")
           + "y runs it; any other key keeps them.", width: width - 4
       ).map { ($0, theme.error) }
     } else if let p = state.prompt {
       if let e = p.error {
-        // The caret sits under the column the error names (the prompt's text starts after " :").
-        let caretColumn = min(max(e.column - 1 + 2, 0), width - 3)
+        // The caret sits under the column the error names (the prompt's text starts after " :"); a line
+        // too long for the status line shows its end after "…", as the status line does.
+        let room = max(width - 3, 1)
+        let hidden = p.text.count > room ? p.text.count - (room - 1) : 0
+        let shown = hidden > 0 ? max(e.column - 1 - hidden, 0) + 1 : e.column - 1
+        let caretColumn = min(max(shown + 2, 0), width - 3)
         lines.append((String(repeating: " ", count: max(caretColumn - 2, 0)) + "^", theme.error))
         lines += wrap(e.message, width: width - 4).map { ($0, theme.error) }
       } else if !p.candidates.isEmpty {

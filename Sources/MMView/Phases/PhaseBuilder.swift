@@ -138,7 +138,9 @@ public enum PhaseBuilder {
         ? ", aligned to \(Units.size(req.align))" : ", with no alignment beyond a page")
       + ", between vstart \(req.vstart.hex) and vend \(req.vend.hex)."
     // A recorded placement is applied where the kernel put it: no search length to explain.
-    if before.kva.current != nil && req.at == nil {
+    if k.poolHit {
+      what += " A vmap node's pool is looked at first; it holds an area of this size, so no tree search runs."
+    } else if before.kva.current != nil && req.at == nil {
       if k.searchLength != req.size {
         what +=
           " The search looks for \(Units.exactSize(k.searchLength)) = size + align - 1 (adjust_search_size): with align above PAGE_SIZE, any block of that length holds the request aligned wherever it starts."

@@ -23,6 +23,7 @@ struct QuizCommand: ParsableCommand {
   )
 
   @OptionGroup var source: SourceOptions
+  @OptionGroup var at: AtOption
 
   @Option(
     name: .long,
@@ -52,6 +53,7 @@ struct QuizCommand: ParsableCommand {
     defer { TerminalSession.restore() }
     var opened = ViewCommand.Opened(script: script, source: name)
     opened.quiz = try topics()
+    opened.startStep = at.at == nil ? 0 : try at.step(in: script)
     if problems > 0 { opened.startMessage = "\(problems) bad lines left out; mmscope check lists them" }
     ViewCommand.show(opened, in: session, crashAfterFirstFrame: false)
   }

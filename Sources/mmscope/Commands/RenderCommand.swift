@@ -124,7 +124,7 @@ struct RenderCommand: ParsableCommand {
       state.phase = phase
     }
     let input = ScriptedInput.run(try scriptedCommands(), state: &state, timeline: &timeline, source: name)
-    let color = ansi && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    let color = (ansi || svg) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let frame = Frame.render(input, state, width: w, height: h, color: color)
     if svg {
       print(SVGFrame.render(frame, title: "mmscope: \(name), step \(step)"), terminator: "")

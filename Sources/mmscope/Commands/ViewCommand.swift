@@ -64,6 +64,8 @@ struct ViewCommand: ParsableCommand {
     var openPrompt = false
     /// Start in the quiz, on these topics.
     var quiz: Set<QuizQuestion.Topic>? = nil
+    /// The step to open at.
+    var startStep = 0
   }
 
   static func requireTerminal() throws {
@@ -197,7 +199,7 @@ struct ViewCommand: ParsableCommand {
     }
     var loop = ViewLoop(
       session: session, timeline: timeline, source: source, crashAfterFirstFrame: crashAfterFirstFrame,
-      startMessage: opened.startMessage, openPrompt: opened.openPrompt, quiz: opened.quiz)
+      startMessage: opened.startMessage, openPrompt: opened.openPrompt, quiz: opened.quiz, startStep: opened.startStep)
     loop.run()
   }
 }
@@ -213,9 +215,11 @@ struct ViewLoop {
   /// The sandbox opens with the `:` prompt ready.
   var openPrompt = false
   var quiz: Set<QuizQuestion.Topic>? = nil
+  var startStep = 0
 
   mutating func run() {
     var state = UIState()
+    state.step = startStep
     state.message = startMessage
     if openPrompt { state.prompt = Prompt(kind: .command) }
     if let quiz {
