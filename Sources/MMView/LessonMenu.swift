@@ -58,22 +58,30 @@ public struct LessonMenu: Sendable, Equatable {
       for (i, line) in wrap(msg, width: max(width, 1)).prefix(height).enumerated() { b.put(0, i, line, theme.error) }
       return b
     }
-    let outer = Rect(x: 0, y: 0, width: width, height: height)
+    // The last row is a status line, as in the view (a terminal's last cell cannot hold a border).
+    let outer = Rect(x: 0, y: 0, width: width, height: height - 1)
     b.border(outer, title: "mmscope: lessons", style: theme.focusedBorder)
+    let status = Rect(x: 0, y: height - 1, width: width, height: 1)
+    let statusStyle = theme.color ? Style(fg: .black, bg: .white) : Style(reverse: true)
+    b.fill(status, " ", statusStyle)
+    b.put(
+      0, status.y, fitted(" ↑↓ choose  Enter opens  0-9 its number  q quits (in a lesson: back here)", width: width),
+      statusStyle)
     let inside = outer.inset(1)
     var y = inside.y
-    for line in wrap(
-      "↑↓ choose, Enter opens (or its number), q quits. Inside a lesson q comes back here.", width: inside.width - 2)
-    {
+    let intro =
+      "Each lesson is a narrated trace: → steps, . takes a step apart, ] jumps to the next chapter, : types "
+      + "your own operation, Q quizzes you, ? lists every key."
+    for line in wrap(intro, width: inside.width - 2) {
       b.put(inside.x + 1, y, line, theme.label, clip: inside)
       y += 1
     }
     y += 1
-    // The description box at the bottom: the selected entry's about and command.
+    // The selected entry's about and command in a box under the list.
     let detail = entries.indices.contains(selected) ? entries[selected] : nil
     let detailLines = detail.map { wrap($0.about, width: inside.width - 4) + ["open directly: " + $0.command] } ?? []
     let boxHeight = detailLines.count + 2
-    let listRows = max(inside.maxY - boxHeight - y, 1)
+    let listRows = max(min(entries.count, inside.maxY - boxHeight - 1 - y), 1)
     // Scroll so the selection stays on screen.
     let first = min(max(selected - listRows + 1, 0), max(entries.count - listRows, 0))
     let minutesColumn = 8
@@ -90,12 +98,12 @@ public struct LessonMenu: Sendable, Equatable {
       let style = i == selected ? theme.highlight : Style.plain
       b.put(inside.x, y + row, String(line.prefix(inside.width)), style, clip: inside)
     }
+    y += listRows + 1
     if let message {
-      b.put(
-        inside.x + 1, inside.maxY - boxHeight - 1, fitted(message, width: inside.width - 2), theme.error, clip: inside)
+      b.put(inside.x + 1, y - 1, fitted(message, width: inside.width - 2), theme.error, clip: inside)
     }
     if let detail {
-      let box = Rect(x: inside.x, y: inside.maxY - boxHeight, width: inside.width, height: boxHeight)
+      let box = Rect(x: inside.x, y: min(y, inside.maxY - boxHeight), width: inside.width, height: boxHeight)
       b.border(box, title: detail.title, style: theme.border)
       for (i, line) in detailLines.enumerated() {
         b.put(

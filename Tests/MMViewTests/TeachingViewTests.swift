@@ -206,8 +206,10 @@ import Testing
     let text = m.render(width: 80, height: 24, color: false).text
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines[0].hasPrefix("┌ mmscope: lessons ─"))
-    #expect(lines[4].hasPrefix("│▸ 0  Guided tour   ") && lines[4].hasSuffix("5 min    │"))
-    #expect(lines[5].hasPrefix("│  1  The augmented tree   ") && lines[5].hasSuffix("10 min   │"))
+    #expect(lines[5].hasPrefix("│▸ 0  Guided tour   ") && lines[5].hasSuffix("5 min    │"))
+    #expect(lines[6].hasPrefix("│  1  The augmented tree   ") && lines[6].hasSuffix("10 min   │"))
+    #expect(lines[8].hasPrefix("│┌ Guided tour ─"))
+    #expect(lines[22].hasPrefix("└──") && lines[23].hasPrefix(" ↑↓ choose  Enter opens"))
     #expect(lines.allSatisfy { $0.count == 80 })
     #expect(text.contains("│ the tour") && text.contains("open directly: mmscope --scenario tour"))
   }
