@@ -116,7 +116,8 @@ public enum Explainer {
       "The purge flushed the TLB once over \(Units.span(Span(p.start, p.end))) and released \(p.areas) area(s) (\(Units.pages(p.pages)))"
     if p.pooled > 0 { s += "; \(p.pooled) went into their node's pools" }
     if p.decayed > 0 { s += "; \(p.decayed) pooled area(s) decayed back first" }
-    return s + ". Released areas coalesce with their free neighbours."
+    if p.pooled == p.areas { return s + ": none entered the free tree." }
+    return s + (p.pooled > 0 ? ". The others" : ". Released areas") + " return to the free tree, coalescing with their free neighbours."
   }
 
   static func buddy(_ r: StepReport) -> [String] {

@@ -340,9 +340,15 @@ enum TreePanel {
       let a = areas[i]
       let owner = input.machine.owner(a.owner)
       let who = a.state == .free ? "free" : owner.kind.rawValue + (owner.name.map { " \($0)" } ?? "")
-      let text =
-        "\(Units.span(a.span)) \(Units.size(a.span.size)) \(who)"
-        + (kva.current != nil && a.state != .free ? "  node \(a.node)" : "")
+      let node = kva.current != nil && a.state != .free ? "  node \(a.node)" : ""
+      // The longest form that fits: the node goes first, then the end address; a number is never cut.
+      let forms = [
+        "\(Units.span(a.span)) \(Units.size(a.span.size)) \(who)\(node)",
+        "\(Units.span(a.span)) \(Units.size(a.span.size)) \(who)",
+        "\(a.span.start.hex) \(Units.size(a.span.size)) \(who)\(node)",
+        "\(a.span.start.hex) \(Units.size(a.span.size)) \(who)",
+      ]
+      let text = forms.first { $0.count <= inner.width } ?? fitted(forms[3], width: inner.width)
       var style: Style = a.span == input.report?.kva?.area ? theme.highlight : .plain
       if i == selected && state.selection != nil { style = focused ? style.reversed : style.underlined }
       b.put(inner.x, inner.y + row, text, style, clip: inner)

@@ -198,7 +198,8 @@ public enum PhaseBuilder {
   /// One phase per visited node, on `tree` (the tree the search ran on).
   static func search(_ k: KVAReport, range: Range<Int>, tree: AreaTree, treeSteps: Int) -> [Phase] {
     var out: [Phase] = []
-    let len = Units.size(k.searchLength)
+    // Exact when no unit divides it (size + align - 1), so "48 KiB ≥ 48 KiB" cannot hide a byte.
+    let len = Units.exactSize(k.searchLength)
     for i in range {
       let s = k.search[i]
       let node = tree.node(at: s.area).map { tree[$0] }
