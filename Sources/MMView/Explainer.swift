@@ -85,7 +85,14 @@ public enum Explainer {
         out.append(
           "\(Units.span(a)) is unmapped and lazily freed: still reserved until a purge; vmap_lazy_nr is now \(k.nrLazy) of \(machine.config.kva.lazyMaxPages) pages."
         )
-        for p in k.purges { out.append("That crossed lazy_max_pages(): " + purge(p)) }
+        // A purge with the count at or under the limit was asked for by the free itself (vm_reset_perms
+        // flushes at once for areas whose permissions changed), not by the threshold.
+        let crossed = k.nrLazy > machine.config.kva.lazyMaxPages
+        for p in k.purges {
+          out.append(
+            (crossed ? "That crossed lazy_max_pages(): " : "The free flushes at once (VM_FLUSH_RESET_PERMS): ")
+              + purge(p))
+        }
       } else if let e = k.error {
         out.append("Nothing freed: \(e.description).")
       }
@@ -117,7 +124,8 @@ public enum Explainer {
     if p.pooled > 0 { s += "; \(p.pooled) went into their node's pools" }
     if p.decayed > 0 { s += "; \(p.decayed) pooled area(s) decayed back first" }
     if p.pooled == p.areas { return s + ": none entered the free tree." }
-    return s + (p.pooled > 0 ? ". The others" : ". Released areas") + " return to the free tree, coalescing with their free neighbours."
+    return s + (p.pooled > 0 ? ". The others" : ". Released areas")
+      + " return to the free tree, coalescing with their free neighbours."
   }
 
   static func buddy(_ r: StepReport) -> [String] {

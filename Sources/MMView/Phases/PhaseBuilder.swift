@@ -584,7 +584,10 @@ public enum PhaseBuilder {
           + (b.source == .pcp ? " to the CPU's per-CPU list" : ": " + Self.whyHead(b, alone: frees.count == 1)))
     }
     for i in run where r.buddy[i].error != nil { parts.append("refused: \(r.buddy[i].error!.description)") }
-    let function = allocs.isEmpty ? "__free_one_page" : frees.isEmpty ? "rmqueue" : "rmqueue / __free_one_page"
+    // A refused allocation is still rmqueue's: name the function by what was asked, failed or not.
+    let asked = run.map { r.buddy[$0].operation }
+    let function =
+      !asked.contains(.alloc) ? "__free_one_page" : !asked.contains(.free) ? "rmqueue" : "rmqueue / __free_one_page"
     var p = Phase(.buddy, function, "Buddy allocator: " + parts.joined(separator: "; ") + ".")
     p.buddy = run.last
     p.buddyEvents = BuddyEffects.of(r.buddy[run.last!]).count
@@ -697,13 +700,19 @@ public enum PhaseBuilder {
     var out: [Phase] = []
     if case .setMemory(let change, let ref, let pages) = r.operation {
       let target: String
+      var direct = false
       switch ref {
       case .name(let n): target = n
-      case .address(let a): target = a.hex
+      case .address(let a):
+        target = a.hex
+        direct = a >= KernelConstants.pageOffset && a < KernelConstants.pageOffset &+ (1 << 46)
       }
       var p = Phase(
         .directMap, "change_page_attr_set_clr",
-        "set_memory_\(change.rawValue)(\(target), \(pages) page(s)): the vmalloc mapping changes, and so does the direct map's alias of the same pages (cpa_process_alias), because the two must agree."
+        "set_memory_\(change.rawValue)(\(target), \(pages) page(s)): "
+          + (direct
+            ? "the address is in the direct map itself, so its own entries change (there is no other alias to keep in step)."
+            : "the vmalloc mapping changes, and so does the direct map's alias of the same pages (cpa_process_alias), because the two must agree.")
       )
       p.directMapSplitsDone = d.splits.isEmpty ? nil : 0
       out.append(p)
