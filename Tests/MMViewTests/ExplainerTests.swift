@@ -32,7 +32,7 @@ import Testing
     let (p, m2) = step("teach-fits", 6)
     #expect(
       Explainer.explain(p, machine: m2).last
-        == "The purge flushed the TLB once over [0x104000, 0x106000) and released 1 area(s) (2 pages). Released areas coalesce with their free neighbours."
+        == "The purge flushed the TLB once over [0x104000, 0x106000) and released 1 area(s) (2 pages). Released areas return to the free tree, coalescing with their free neighbours."
     )
   }
 
