@@ -36,7 +36,17 @@ public enum TraceSource {
     if head.isEmpty {
       throw LoadError(errors: [TraceError(file: name, line: 0, column: 0, message: "the file is empty")])
     }
-    if head.starts(with: [0x1f, 0x8b]) { return .kernel }
+    if head.starts(with: [0x1f, 0x8b]) {
+      // Compressed: its first lines decide, as for plain text (a lesson may be a .mmtrace.gz).
+      guard let reader = try? LineReader(path: path) else { return .kernel }
+      for _ in 0..<200 {
+        guard let line = try? reader.nextLine() else { break }
+        let t = line.drop { $0 == " " || $0 == "\t" }
+        if t.isEmpty || t.hasPrefix("#") { continue }
+        return t.hasPrefix("mmtrace") ? .mmtrace : .kernel
+      }
+      return .kernel
+    }
     if head.contains(0) {
       throw LoadError(errors: [
         TraceError(file: name, line: 0, column: 0, message: "a binary file: expected .mmtrace text or a kernel trace")

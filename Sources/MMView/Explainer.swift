@@ -197,7 +197,9 @@ public enum Explainer {
 
   static func exec(_ e: ExecReport) -> [String] {
     var out: [String] = []
-    if let b = e.newBacking { out.append("\(e.allocator.rawValue): a new 2 MiB RO+X chunk at \(Units.span(b)).") }
+    if let b = e.newBacking {
+      out.append("\(e.allocator.rawValue): a new \(Units.size(b.size)) RO+X chunk at \(Units.span(b)).")
+    }
     if let a = e.address {
       out.append(
         "\(e.allocator.rawValue): \(a.hex)" + (e.size > 0 ? " (\(e.size) bytes)" : "")

@@ -93,3 +93,17 @@ import Testing
       mmscope(["render", "--scenario", "teach-fits", "--from", "5", "--to", "2", "--asciicast", path]).status == 64)
   }
 }
+
+/// A compressed `.mmtrace` (a lesson may be one) is read as a `.mmtrace`, not as a kernel trace.
+@Suite struct CompressedLessonTests {
+  @Test func gzipMmtraceIsAnMmtrace() throws {
+    let dir = NSTemporaryDirectory() + "mmscope-gz-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "mmtrace 1\n# title: t\nvmalloc size=4K expect=ok\n".write(
+      toFile: dir + "/l.mmtrace", atomically: true, encoding: .utf8)
+    _ = TerminalViewTests.run(["gzip", dir + "/l.mmtrace"])
+    let r = CommandLineTests.mmscope(["check", dir + "/l.mmtrace.gz"])
+    #expect(r.status == 0 && r.output.contains("expect: 1 checked, 1 matched"))
+  }
+}

@@ -106,7 +106,8 @@ public enum BuddyError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notAllocated(let p): "pfn \(p.hex) does not start an allocated block: never allocated or already freed"
     case .wrongOrder(let p, let g, let a): "pfn \(p.hex) was allocated with order \(a), freed with order \(g)"
     case .outsideMemory(let p): "pfn \(p.hex) is outside every zone"
-    case .notFree(let p): "pfn \(p.hex) is not free in the model (allocated before the trace began?)"
+    case .notFree(let p):
+      "pfn \(p.hex) is not free in the model (allocated before the trace began, or taken again with no recorded free)"
     case .unknownZone(let z): "no zone named \(z)"
     }
   }

@@ -110,10 +110,11 @@ public struct Expectation: Sendable, Equatable {
     for item in items {
       switch item {
       case .value(let v):
-        let got = r.kva?.area?.start ?? r.exec?.address ?? r.buddy.first(where: { $0.operation == .alloc })?.pfn
+        // An executable-memory request's address is the program's, not its backing chunk's.
+        let got = r.exec?.address ?? r.kva?.area?.start ?? r.buddy.first(where: { $0.operation == .alloc })?.pfn
         if got != v { out.append("expected \(v.hex), got \(got.map(\.hex) ?? (error ?? "nothing"))") }
       case .fit(let f):
-        if r.kva?.fit != f {
+        if (r.kva?.fit ?? r.exec?.fit) != f {
           out.append(
             "expected a \(f.rawValue) fit, got \(r.kva?.fit?.rawValue ?? (r.kva?.poolHit == true ? "a pool hit" : "none"))"
           )

@@ -159,7 +159,7 @@ public struct Exercise: Sendable {
     func count(_ n: Int, _ item: String?) -> Answer { Answer(ask: ask, text: String(n), expect: item) }
     let freed = r.buddy.last { $0.operation == .free && $0.error == nil }
     switch ask {
-    case .address: return value(r.kva?.area?.start ?? r.exec?.address) { $0.hex }
+    case .address: return value(r.exec?.address ?? r.kva?.area?.start) { $0.hex }
     case .fit:
       let f = r.kva?.fit?.rawValue ?? (r.kva?.poolHit == true ? "pool" : nil)
       return Answer(ask: ask, text: f ?? "none", expect: f)
