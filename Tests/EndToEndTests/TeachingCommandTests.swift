@@ -51,12 +51,17 @@ import Testing
       // Each answer is in the file: as an expect= item on its operation's line, or in its comment.
       let ops = file.output.split(separator: "\n").drop { !$0.hasPrefix("bookmark start") }.dropFirst()
       var k = 0
-      for line in key.output.split(separator: "\n").dropFirst(2) {
+      // After the title line (split drops the blank line after it).
+      for line in key.output.split(separator: "\n").dropFirst(1) {
         if !line.hasPrefix("   ") {
           k += 1
           continue
         }
         let answer = String(line.split(separator: ")", maxSplits: 1)[1].dropFirst())
+        guard k >= 1 && ops.startIndex + k - 1 < ops.endIndex else {
+          Issue.record("\(name) --seed \(seed): answer line '\(line)' has no operation \(k) in the file")
+          continue
+        }
         let op = String(ops[ops.startIndex + k - 1])
         #expect(op.contains(answer), "\(name) --seed \(seed): '\(answer)' not on '\(op)'")
       }
