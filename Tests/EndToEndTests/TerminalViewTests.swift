@@ -119,7 +119,8 @@ import Testing
     let s = Session("cd \(CommandLineTests.root.path) && \(Self.binary)")
     defer { s.close() }
     s.wait(for: "the lesson menu") {
-      $0.contains("mmscope: lessons") && $0.contains("▸ 0  Guided tour") && $0.contains("vmalloc-fits.mmtrace")
+      $0.contains("mmscope: lessons") && $0.contains("▸ 0  Guided tour")
+        && $0.contains("The augmented tree and the four fits")
     }
     s.send("Enter")
     s.wait(for: "the tour's first frame") {
@@ -155,7 +156,7 @@ import Testing
     defer { s.close() }
     s.wait(for: "the lesson menu") { $0.contains("mmscope: lessons") }
     s.send("1")
-    s.wait(for: "the first lesson") { $0.contains("step 0/") && $0.contains("vmalloc-fits.mmtrace") }
+    s.wait(for: "the first lesson") { $0.contains("step 0/25") && $0.contains("free-area tree (1 node") }
     s.send("q")
     s.wait(for: "the menu") { $0.contains("mmscope: lessons") }
     s.send("q")

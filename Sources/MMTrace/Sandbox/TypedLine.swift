@@ -140,8 +140,15 @@ public enum TypedLine {
       if (op == "set_memory" || op == "set_direct_map") && previous.count == 1 {
         pool = args.filter { attributes.contains($0) }
       } else {
-        pool = args.filter { a in !previous.contains { $0 == a || (a.hasSuffix("=") && $0.hasPrefix(a)) } }
-        pool += names(for: op, machine: machine)
+        let live = names(for: op, machine: machine)
+        // An operation on a named allocation takes the name first: offer only names until one is given.
+        let given = previous.dropFirst(op.hasPrefix("set_") ? 2 : 1).contains { !$0.contains("=") }
+        if !live.isEmpty && !given {
+          pool = live
+        } else {
+          pool = args.filter { a in !previous.contains { $0 == a || (a.hasSuffix("=") && $0.hasPrefix(a)) } }
+          pool += given ? [] : live
+        }
       }
     }
     let candidates = pool.filter { $0.hasPrefix(current) }
