@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The fuzz harness: 1200 seeded inputs by default (about a minute, debug build); MMSCOPE_FUZZ_RUNS=N runs N (millions
+/// The fuzz harness: 800 seeded inputs by default (about a minute, debug build); MMSCOPE_FUZZ_RUNS=N runs N (millions
 /// for a long hunt), MMSCOPE_FUZZ_SEED picks another sequence, MMSCOPE_FUZZ_FROM starts at an input
 /// number, and MMSCOPE_FUZZ_LAST=PATH writes each input there before running it, so the input that
 /// crashed the process can be kept (scripts/fuzz-hunt does this in a loop).
@@ -11,7 +11,7 @@ import Testing
 
   @Test func seededInputsRunClean() throws {
     let corpus = try Corpus()
-    let runs = Int(Self.env["MMSCOPE_FUZZ_RUNS"] ?? "") ?? 1200
+    let runs = Int(Self.env["MMSCOPE_FUZZ_RUNS"] ?? "") ?? 800
     let seed = UInt64(Self.env["MMSCOPE_FUZZ_SEED"] ?? "") ?? 1
     let from = Int(Self.env["MMSCOPE_FUZZ_FROM"] ?? "") ?? 0
     let last = Self.env["MMSCOPE_FUZZ_LAST"]
