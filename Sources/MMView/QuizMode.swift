@@ -52,15 +52,15 @@ extension UIState {
     q.notice = nil
     let from = step
     var i = step
+    // One machine stepped forward: passing operations without questions costs one apply each.
+    var machine = timeline.state(at: step).machine
+    machine.recordDetail = true
     while i < min(timeline.stepCount, from + Self.quizLookahead) {
-      let report = timeline.state(at: i + 1).report
-      if let report {
-        let qs = Quiz.questions(
-          operation: timeline.operation(i), report: report, config: timeline.config, topics: q.topics)
-        if !qs.isEmpty {
-          q.questions = qs
-          break
-        }
+      let op = timeline.operation(i)
+      let qs = Quiz.questions(operation: op, report: machine.apply(op), config: timeline.config, topics: q.topics)
+      if !qs.isEmpty {
+        q.questions = qs
+        break
       }
       i += 1
     }
