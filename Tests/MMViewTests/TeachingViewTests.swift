@@ -266,4 +266,17 @@ import Testing
     let second = try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [Any]
     #expect(second?[0] as? Double == 0.5)
   }
+
+  /// A set_memory on a direct-map address that splits nothing (its pages are 4 KiB entries already)
+  /// still shows the gigabyte it changed, not GiB 0.
+  @Test func directMapPanelFollowsAChangeThatSplitNothing() {
+    var parser = TraceParser(file: "t")
+    let doc = parser.parse(
+      "mmtrace 1\nmachine memory=2G\nset_memory ro 0xffff888040200000 pages=4\nset_memory ro 0xffff888040204000 pages=4\n"
+    )
+    var t = Timeline(script: doc.script)
+    let input = FrameInput(timeline: &t, step: 2, source: "t")
+    #expect(input.report?.directMap.splits.isEmpty == true)
+    #expect(DirectMapPanel.gigabyte(input, UIState.at(2)) == 1)
+  }
 }

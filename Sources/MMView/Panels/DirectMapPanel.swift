@@ -46,7 +46,12 @@ enum DirectMapPanel {
 
   static func touchedPFN(_ input: FrameInput) -> UInt64? {
     if let i = input.phase?.phase.split, let d = input.report?.directMap, i < d.splits.count { return d.splits[i].pfn }
-    return input.report?.directMap.splits.first?.pfn ?? input.report?.directMap.collapses.first?.pfn
+    if let d = input.report?.directMap, let pfn = d.splits.first?.pfn ?? d.collapses.first?.pfn { return pfn }
+    // A change on a direct-map address that split nothing still happened there.
+    if case .setMemory(_, .address(let a), _)? = input.report?.operation, a >= KernelConstants.pageOffset {
+      return (a - KernelConstants.pageOffset) / KernelConstants.pageSize
+    }
+    return nil
   }
 
   /// The row (from the panel's inside top) of the every-gigabyte overview's first gigabyte, when
