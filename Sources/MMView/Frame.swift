@@ -15,11 +15,7 @@ public enum Frame {
     var b = Buffer(width: width, height: height)
     let theme = Theme(color: color)
     let layout = Layout.compute(width: width, height: height, maximized: state.maximized ? state.focus : nil)
-    if layout.tooSmall {
-      let msg = "mmscope needs at least \(Layout.minimumWidth)x\(Layout.minimumHeight) (this is \(width)x\(height))"
-      for (i, line) in wrap(msg, width: max(width, 1)).prefix(height).enumerated() { b.put(0, i, line, theme.error) }
-      return b
-    }
+    if layout.tooSmall { return tooSmall(width: width, height: height, theme) }
     for (panel, rect) in layout.panels {
       let focused = panel == state.focus
       switch panel {
@@ -38,6 +34,14 @@ public enum Frame {
     }
     if state.inspecting && !state.showHelp { inspector(&b, input, state, theme) }
     if state.showHelp { help(&b, theme, scroll: state.helpScroll) }
+    return b
+  }
+
+  /// What a screen below the view's minimum shows instead (the view and the lesson menu alike).
+  static func tooSmall(width: Int, height: Int, _ theme: Theme) -> Buffer {
+    var b = Buffer(width: width, height: height)
+    let msg = "mmscope needs at least \(Layout.minimumWidth)x\(Layout.minimumHeight) (this is \(width)x\(height))"
+    for (i, line) in wrap(msg, width: max(width, 1)).prefix(height).enumerated() { b.put(0, i, line, theme.error) }
     return b
   }
 

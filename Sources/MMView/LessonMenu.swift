@@ -54,9 +54,7 @@ public struct LessonMenu: Sendable, Equatable {
     var b = Buffer(width: width, height: height)
     let theme = Theme(color: color)
     guard width >= Layout.minimumWidth, height >= Layout.minimumHeight else {
-      let msg = "mmscope needs at least \(Layout.minimumWidth)x\(Layout.minimumHeight) (this is \(width)x\(height))"
-      for (i, line) in wrap(msg, width: max(width, 1)).prefix(height).enumerated() { b.put(0, i, line, theme.error) }
-      return b
+      return Frame.tooSmall(width: width, height: height, theme)
     }
     // The last row is a status line, as in the view (a terminal's last cell cannot hold a border).
     let outer = Rect(x: 0, y: 0, width: width, height: height - 1)

@@ -97,30 +97,30 @@ public struct Exercise: Sendable {
     sheet.append("Machine: " + parts.machine.dropFirst("machine ".count))
     for d in parts.draw {
       sheet.append("")
+      let (title, lines): (String, [String])
       switch d {
       case .freeTree:
-        sheet.append("The free-area tree (augmented red-black tree; max = subtree_max_size):")
-        sheet += StateDrawing.freeTree(machine).map { "  " + $0 }
+        (title, lines) = (
+          "The free-area tree (augmented red-black tree; max = subtree_max_size):", StateDrawing.freeTree(machine)
+        )
       case .addressMap(let window):
-        sheet.append("The address window:")
-        sheet += StateDrawing.addressMap(machine, window: window).map { "  " + $0 }
-      case .freeLists:
-        sheet.append("The buddy free lists:")
-        sheet += StateDrawing.freeLists(machine).map { "  " + $0 }
+        (title, lines) = ("The address window:", StateDrawing.addressMap(machine, window: window))
+      case .freeLists: (title, lines) = ("The buddy free lists:", StateDrawing.freeLists(machine))
       case .directMap:
-        sheet.append("The direct map (runs of leaves: first pfn, end pfn, size, attributes):")
-        sheet += StateDrawing.directMap(machine).map { "  " + $0 }
+        (title, lines) = (
+          "The direct map (runs of leaves: first pfn, end pfn, size, attributes):", StateDrawing.directMap(machine)
+        )
       case .pageBlocks:
-        sheet.append("The allocated blocks (name: first pfn, order):")
-        sheet += StateDrawing.pageBlocks(machine).map { "  " + $0 }
-      case .legacyCache:
-        sheet.append("The old allocator's next-fit cache:")
-        sheet += StateDrawing.legacyCache(machine).map { "  " + $0 }
+        (title, lines) = ("The allocated blocks (name: first pfn, order):", StateDrawing.pageBlocks(machine))
+      case .legacyCache: (title, lines) = ("The old allocator's next-fit cache:", StateDrawing.legacyCache(machine))
       case .pools:
-        sheet.append("The vmap nodes' pools (pages per area: areas head first):")
-        let lines = (try? StateDump.lines(.pools, of: machine)) ?? []
-        sheet += (lines.isEmpty ? ["(every pool is empty)"] : lines).map { "  " + $0 }
+        let pools = (try? StateDump.lines(.pools, of: machine)) ?? []
+        (title, lines) = (
+          "The vmap nodes' pools (pages per area: areas head first):", pools.isEmpty ? ["(every pool is empty)"] : pools
+        )
       }
+      sheet.append(title)
+      sheet += lines.map { "  " + $0 }
     }
     sheet.append("")
     sheet.append("Work through these operations in order, by hand, and answer the questions after each:")
