@@ -7,7 +7,7 @@ public enum StatsTable {
     let v = s.vmalloc
     let k = config.kva
     let fits = FitType.allCases.map { "\($0.rawValue) \(v.fit[$0.rawValue] ?? 0)" }.joined(separator: "  ")
-    let rows: [(String, String)] = [
+    var rows: [(String, String)] = [
       ("step", "\(s.step) of \(s.events)"),
       (
         "machine",
@@ -39,8 +39,27 @@ public enum StatsTable {
         "direct-map splits",
         "level2 \(s.directMap.level2Splits)  level3 \(s.directMap.level3Splits)  collapses \(s.directMap.level2Collapses)/\(s.directMap.level3Collapses)"
       ),
-      ("warnings", "\(s.warnings)"),
+      (
+        "page metadata",
+        "\(s.buddy.pageMetadataBytes) bytes ("
+          + (s.buddy.memdesc
+            ? "memory descriptors, \(s.buddy.descriptorAllocations) allocated by splits)" : "struct page, 64 per page)")
+      ),
     ]
+    if s.exec.allocs + s.exec.frees > 0 {
+      rows.append(
+        (
+          "executable memory",
+          "\(s.exec.allocs) allocations, \(s.exec.frees) frees, search work \(s.exec.searchWork), "
+            + "metadata \(s.exec.metadataBytes) bytes, \(s.exec.backingChunks) backing chunk(s)"
+        ))
+    }
+    for (name, t) in s.locks.sorted(by: {
+      (VmapLock(rawValue: $0.key)!, $0.key) < (VmapLock(rawValue: $1.key)!, $1.key)
+    }) {
+      rows.append((name, "\(t.acquisitions) acquisitions, work \(t.work)"))
+    }
+    rows.append(("warnings", "\(s.warnings)"))
     let w = rows.map(\.0.count).max()!
     return rows.map { $0.0.padding(toLength: w, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
   }

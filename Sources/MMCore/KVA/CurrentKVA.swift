@@ -53,6 +53,8 @@ public struct CurrentKVA: Sendable {
       report.vmapNode = vn
       let (span, rotated) = nodes[vn].poolTake(size: req.size, align: req.align)
       report.poolHeadRotated = rotated
+      // node_pool_del_va takes the pool lock only when the size class has an entry to look at.
+      if span != nil || rotated { report.locks.append(LockUse(.nodePool, node: vn, work: 1)) }
       if let span {
         addr = span.start
         report.poolHit = true
@@ -79,12 +81,18 @@ public struct CurrentKVA: Sendable {
       nodes[n].busy.setVnID(id, vnTag)
       nodes[n].busy.setOwner(id, req.owner)
       nodes[n].busy.insert(id)
+      report.locks.append(LockUse(busyLock, node: n, work: LockUse.descent(nodes[n].busy.count)))
       report.area = span
       report.owner = req.owner
     }
     report.lazyPages = lazyPages
     return report
   }
+
+  /// The lock over a node's busy tree: per node from v6.9, the one `vmap_area_lock` before.
+  var busyLock: VmapLock { config.vmapNodes > 1 ? .nodeBusy : .vmapArea }
+  /// The lock over a node's lazy tree: per node from v6.9, the one `purge_vmap_area_lock` before.
+  var lazyLock: VmapLock { config.vmapNodes > 1 ? .nodeLazy : .purgeArea }
 
   /// `__alloc_vmap_area()` + `va_alloc()`: search, check vend, clip.
   mutating func allocFromFreeTree(_ req: KVARequest, report: inout KVAReport) -> Result<UInt64, KVAError> {
@@ -97,11 +105,17 @@ public struct CurrentKVA: Sendable {
       free.maxLog.removeAll(keepingCapacity: true)
     }
     defer { if record { finishMaxLog(into: &report) } }
+    let visitedBefore = report.visited
     guard
       let id = free.findLowestMatch(
         size: req.size, align: req.align, vstart: req.vstart, adjustSearchSize: adjust,
         steps: &report.search, visited: &report.visited, record: record)
-    else { return .failure(.noFit) }
+    else {
+      report.locks.append(LockUse(.freeArea, work: report.visited - visitedBefore))
+      return .failure(.noFit)
+    }
+    // The search and the cut (one node changed, two for a no-edge fit) under free_vmap_area_lock.
+    report.locks.append(LockUse(.freeArea, work: report.visited - visitedBefore + 1))
     let node = free[id]
     let nva = KernelMath.alignUp(node.start > req.vstart ? node.start : req.vstart, req.align)
     let (end, overflow) = nva.addingReportingOverflow(req.size)
@@ -170,6 +184,7 @@ public struct CurrentKVA: Sendable {
       nodes[vn].pools[idx].removeFirst()
       nodes[vn].pooled -= 1
       report.poolHit = true
+      report.locks.append(LockUse(.nodePool, node: vn, work: 1))
     } else {
       guard let id = free.find(containing: at), free[id].end >= end else {
         report.error = .conflict(at)
@@ -178,12 +193,15 @@ public struct CurrentKVA: Sendable {
       }
       report.chosenFree = Span(free[id].start, free[id].end)
       report.fit = free.clip(id, nva: at, size: size, changes: &report.freeTreeChanges, record: recordDetail)
+      // The recorded kernel searched too: charge the descent the engine's own search made.
+      report.locks.append(LockUse(.freeArea, work: report.visited + 1))
     }
     let n = config.nodeID(of: at)
     let id = nodes[n].busy.makeNode(start: at, end: end)
     nodes[n].busy.setVnID(id, vnTag)
     nodes[n].busy.setOwner(id, req.owner)
     nodes[n].busy.insert(id)
+    report.locks.append(LockUse(busyLock, node: n, work: LockUse.descent(nodes[n].busy.count)))
     report.area = Span(at, end)
     report.owner = req.owner
     report.lazyPages = lazyPages
@@ -198,10 +216,21 @@ public struct CurrentKVA: Sendable {
   public mutating func free(_ addr: UInt64) -> KVAReport {
     var report = KVAReport(operation: .free)
     guard let (n, id) = findBusy(containing: addr) else {
+      // find_unlink_vmap_area looked in every node's busy tree.
+      for i in nodes.indices {
+        report.locks.append(LockUse(busyLock, node: i, work: LockUse.descent(nodes[i].busy.count)))
+      }
       report.error = .notBusy(addr)
       report.lazyPages = lazyPages
       return report
     }
+    // find_unlink_vmap_area takes each node's busy lock in turn, from the address's node backwards.
+    var tried = config.nodeID(of: addr)
+    while tried != n {
+      report.locks.append(LockUse(busyLock, node: tried, work: LockUse.descent(nodes[tried].busy.count)))
+      tried = (tried + nodes.count - 1) % nodes.count
+    }
+    report.locks.append(LockUse(busyLock, node: n, work: LockUse.descent(nodes[n].busy.count) + 1))
     let area = nodes[n].busy[id]
     nodes[n].busy.unlink(id)
     nodes[n].busy.releaseNode(id)
@@ -218,6 +247,7 @@ public struct CurrentKVA: Sendable {
     nodes[lazyNode].lazy.setVnID(lid, area.vnID)
     nodes[lazyNode].lazy.setOwner(lid, area.owner)
     nodes[lazyNode].lazy.insert(lid)
+    report.locks.append(LockUse(lazyLock, node: lazyNode, work: LockUse.descent(nodes[lazyNode].lazy.count)))
     report.lazyPages = lazyPages
     if config.autoPurge && lazyPages > config.lazyMaxPages {
       if recordDetail {
@@ -271,9 +301,13 @@ public struct CurrentKVA: Sendable {
     var report = PurgeReport(
       start: UInt64.max, end: 0, areas: 0, pages: 0, decayed: 0, pooled: 0, fullDecay: fullDecay, purged: [])
     var purgeLists: [[AreaNode]] = Array(repeating: [], count: nodes.count)
+    var locks: [LockUse] = []
     for i in nodes.indices {
-      let decayed = nodes[i].poolDecay(full: fullDecay)
+      let (decayed, poolLocks) = nodes[i].poolDecay(full: fullDecay)
+      for _ in 0..<poolLocks { locks.append(LockUse(.nodePool, node: i, work: 1)) }
       if !decayed.isEmpty {
+        // reclaim_list_global: the decayed areas merge into the free tree under one hold of its lock.
+        locks.append(LockUse(.freeArea, work: decayed.count * LockUse.descent(free.count)))
         report.decayed += decayed.count
         // The decayed areas first coalesce among themselves, then go back in address order.
         var local = AreaTree(augmented: false)
@@ -286,6 +320,8 @@ public struct CurrentKVA: Sendable {
       }
       if !nodes[i].lazy.isEmpty {
         let list = nodes[i].lazy.inOrder
+        // The lazy tree is detached whole: the list moves to the node's purge list.
+        locks.append(LockUse(lazyLock, node: i, work: 1))
         nodes[i].lazy = AreaTree(augmented: false)
         report.start = min(report.start, list[0].start)
         report.end = max(report.end, list[list.count - 1].end)
@@ -303,6 +339,7 @@ public struct CurrentKVA: Sendable {
         let tagged = area.vnID != 0 && Int(area.vnID) <= config.vmapNodes
         if tagged && !fullDecay && nodes[i].poolAdd(span) {
           if free.recordingSteps { free.noteStep(.released(span, from: .lazyToPool(node: i))) }
+          locks.append(LockUse(.nodePool, node: i, work: 1))
           report.pooled += 1
           continue
         }
@@ -310,6 +347,7 @@ public struct CurrentKVA: Sendable {
       }
       report.pages += pages
       lazyPages -= min(lazyPages, pages)
+      if !toGlobal.isEmpty { locks.append(LockUse(.freeArea, work: toGlobal.count * LockUse.descent(free.count))) }
       // Each area was pushed on the front of a local list, so they go back highest address first.
       for span in toGlobal.reversed() {
         if free.recordingSteps { free.noteStep(.released(span, from: .lazy(node: i))) }
@@ -317,6 +355,8 @@ public struct CurrentKVA: Sendable {
       }
     }
     if record { report.purged.sort() }
+    // Everything above ran holding vmap_purge_lock.
+    report.locks = [LockUse(.purgeMutex, work: report.areas + report.decayed)] + locks
     return report
   }
 }

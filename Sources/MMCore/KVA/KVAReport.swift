@@ -94,6 +94,8 @@ public struct PurgeReport: Sendable, Equatable {
   public var fullDecay: Bool
   /// The spans that were purged, in address order.
   public var purged: [Span]
+  /// The locks the purge took, in order, with the work under each (always recorded).
+  public var locks: [LockUse] = []
 }
 
 /// Why an allocation or a free was refused or failed.
@@ -219,4 +221,10 @@ public struct KVAReport: Sendable, Equatable {
   public var visited = 0
   /// Busy areas the legacy walk stepped over (counted even when `walked` is not recorded).
   public var walkedCount = 0
+  /// The locks the operation took itself, in order, with the work under each (always recorded); a
+  /// purge it ran lists its own in `purges`.
+  public var locks: [LockUse] = []
+
+  /// Every acquisition: the operation's own, then its purges'.
+  public var allLocks: [LockUse] { purges.isEmpty ? locks : locks + purges.flatMap(\.locks) }
 }

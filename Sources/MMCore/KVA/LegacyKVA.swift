@@ -54,6 +54,7 @@ public struct LegacyKVA: Sendable {
       busy.setOwner(id, req.owner)
       busy.insert(id)
       freeCache = id
+      report.locks.append(LockUse(.vmapArea, work: LockUse.descent(busy.count) + 1))
       report.area = Span(at, end)
       report.owner = req.owner
       report.lazyPages = lazyPages
@@ -65,7 +66,12 @@ public struct LegacyKVA: Sendable {
       report.walked.removeAll()
       report.walkedCount = 0
       report.legacyDescent = 0
-      if let addr = searchHole(req, report: &report) {
+      let visitedBefore = report.visited
+      let found = searchHole(req, report: &report)
+      // The descent, the hole walk and the insert all ran under vmap_area_lock.
+      let insert = found == nil ? 0 : LockUse.descent(busy.count)
+      report.locks.append(LockUse(.vmapArea, work: report.visited - visitedBefore + insert))
+      if let addr = found {
         if addr < req.vstart {
           // ALIGN(vstart, align) wrapped past ULONG_MAX; v5.1 checked only afterwards, with BUG_ON.
           (freeCache, cachedHoleSize, cachedVstart, cachedAlign) = savedCache
@@ -175,6 +181,8 @@ public struct LegacyKVA: Sendable {
       return report
     }
     let node = busy[id]
+    // find_vmap_area under vmap_area_lock; the lazy flag and the purge list need no lock (llist).
+    report.locks.append(LockUse(.vmapArea, work: LockUse.descent(busy.count)))
     busy.setLazyFree(id, true)
     report.area = Span(node.start, node.end)
     report.owner = node.owner
@@ -219,6 +227,10 @@ public struct LegacyKVA: Sendable {
       busy.releaseNode(id)
     }
     report.areas = victims.count
+    // vmap_purge_lock around it all; the collecting walk ran under RCU, the erases under one hold of
+    // vmap_area_lock.
+    report.locks = [LockUse(.purgeMutex, work: report.areas)]
+    if !victims.isEmpty { report.locks.append(LockUse(.vmapArea, work: victims.count * LockUse.descent(busy.count))) }
     return report
   }
 

@@ -46,16 +46,19 @@ public struct VmapNode: Sendable {
   }
 
   /// `decay_va_pool_node()`'s first half: takes a quarter (rounded down) of every pool, or all of it,
-  /// from the heads.
-  mutating func poolDecay(full: Bool) -> [Span] {
+  /// from the heads. `poolLocks` counts the `pool_lock` acquisitions: one to detach each non-empty
+  /// pool, one more to attach back what is left of it.
+  mutating func poolDecay(full: Bool) -> (spans: [Span], poolLocks: Int) {
     var out: [Span] = []
-    guard pooled > 0 else { return out }
+    var locks = 0
+    guard pooled > 0 else { return (out, 0) }
     for i in pools.indices where !pools[i].isEmpty {
       let n = full ? pools[i].count : pools[i].count >> 2
       for _ in 0..<n { out.append(pools[i].removeFirst()) }
       pooled -= n
+      locks += pools[i].isEmpty ? 1 : 2
     }
-    return out
+    return (out, locks)
   }
 
   /// Every pooled area, pool by pool, head first.

@@ -23,6 +23,13 @@ public struct Counters: Sendable, Equatable, Codable {
   public var descriptorsCreated = 0
   /// Refused or failed operations that left the state unchanged (bad frees, invalid requests).
   public var warnings = 0
+  /// Acquisitions of each KVA lock and the work done under it (per-node locks summed over nodes).
+  public var locks: [VmapLock: LockTotals] = [:]
+  /// Executable-memory requests (bpf_prog_pack and execmem) and the search work they did: bitmap bits
+  /// scanned, or tree nodes visited.
+  public var execAllocs = 0
+  public var execFrees = 0
+  public var execSearchWork = 0
 
   public init() {}
 
@@ -48,11 +55,20 @@ public struct Counters: Sendable, Equatable, Codable {
       break
     }
     nodesVisited += r.visited
+    record(r.locks)
     for p in r.purges { record(p) }
   }
 
   mutating func record(_ p: PurgeReport) {
     purges += 1
     purgedAreas += p.areas
+    record(p.locks)
+  }
+
+  private mutating func record(_ uses: [LockUse]) {
+    for u in uses {
+      locks[u.lock, default: LockTotals()].acquisitions += 1
+      locks[u.lock, default: LockTotals()].work += u.work
+    }
   }
 }

@@ -1,8 +1,8 @@
 // Sharing 2 MiB of executable memory among small programs: bpf_prog_pack's bitmaps beside Song Liu's
 // vmap_area-tree allocator (execmem_alloc, v2 2022).
 extension Machine {
-  static let vmapAreaBytes = 72
-  static let packBitmapBytes = ProgPack.chunks / 8
+  public static let vmapAreaBytes = 72
+  public static let packBitmapBytes = ProgPack.chunks / 8
 
   /// `bpf_prog_pack_alloc()`: first fit over the packs' bitmaps in list order; a new pack (module-area
   /// vmalloc of 2 MiB, made RO+X) when none has room; a request larger than a pack gets its own area.

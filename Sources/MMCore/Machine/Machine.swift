@@ -123,6 +123,12 @@ public struct Machine: Sendable {
     }
     if step.isWarning { counters.warnings += 1 }
     counters.descriptorsCreated += step.descriptorsCreated
+    switch op {
+    case .progPackAlloc, .execmemAlloc: if step.exec?.address != nil { counters.execAllocs += 1 }
+    case .progPackFree, .execmemFree: if step.exec != nil { counters.execFrees += 1 }
+    default: break
+    }
+    counters.execSearchWork += step.exec?.searchWork ?? 0
     return step
   }
 

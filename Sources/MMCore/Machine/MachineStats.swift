@@ -61,8 +61,16 @@ public struct MachineStats: Sendable, Equatable, Codable {
     public var pcpPages = 0
     /// Blocks boot handed to the free lists (`memblock_free_all`), over all zones.
     public var bootBlocks = 0
+    /// Which page metadata the machine keeps (`memdesc=`), the descriptors it had to allocate (none
+    /// for struct pages, which exist from boot), and the bytes of metadata now: 64 per page, or 8 per
+    /// page plus one descriptor per live block (free or allocated).
+    public var memdesc = false
+    public var descriptorAllocations = 0
+    public var pageMetadataBytes: UInt64 = 0
     enum CodingKeys: String, CodingKey {
-      case zones, splits, merges
+      case zones, splits, merges, memdesc
+      case descriptorAllocations = "descriptor_allocations"
+      case pageMetadataBytes = "page_metadata_bytes"
       case descriptorsCreated = "descriptors_created"
       case pcpPages = "pcp_pages"
       case bootBlocks = "boot_blocks"
@@ -99,6 +107,22 @@ public struct MachineStats: Sendable, Equatable, Codable {
     }
   }
 
+  /// bpf_prog_pack and execmem: requests, search work, and the metadata they hold now.
+  public struct Exec: Sendable, Equatable, Codable {
+    public var allocs = 0
+    public var frees = 0
+    public var searchWork = 0
+    public var metadataBytes = 0
+    /// 2 MiB packs or text chunks backing the programs now.
+    public var backingChunks = 0
+    enum CodingKeys: String, CodingKey {
+      case allocs, frees
+      case searchWork = "search_work"
+      case metadataBytes = "metadata_bytes"
+      case backingChunks = "backing_chunks"
+    }
+  }
+
   public var step: Int
   public var events: Int
   public var vmalloc: Vmalloc
@@ -106,6 +130,9 @@ public struct MachineStats: Sendable, Equatable, Codable {
   public var directMap: DirectMapStats
   public var expect: Expect
   public var warnings: Int
+  public var exec: Exec
+  /// Acquisitions and work per KVA lock, by the kernel's lock name.
+  public var locks: [String: LockTotals]
 
   /// Reads the counters and the current state of `machine`, which stands at `step` of `events`.
   public init(machine: Machine, step: Int, events: Int, expect: Expect = Expect()) {
@@ -143,6 +170,9 @@ public struct MachineStats: Sendable, Equatable, Codable {
       b.merges += z.merges
     }
     b.descriptorsCreated = c.descriptorsCreated
+    b.memdesc = machine.memory.config.memdesc
+    b.descriptorAllocations = b.memdesc ? c.descriptorsCreated : 0
+    b.pageMetadataBytes = Self.pageMetadataBytes(machine)
     b.pcpPages = machine.memory.pcp.joined().reduce(0) { $0 + $1.count }
     buddy = b
     let d = machine.directMap
@@ -151,10 +181,25 @@ public struct MachineStats: Sendable, Equatable, Codable {
       level2Splits: d.level2Splits, level3Splits: d.level3Splits, level2Collapses: d.level2Collapses,
       level3Collapses: d.level3Collapses)
     warnings = c.warnings
+    exec = Exec(
+      allocs: c.execAllocs, frees: c.execFrees, searchWork: c.execSearchWork,
+      metadataBytes: machine.packs.count * Machine.packBitmapBytes + machine.execText.count * Machine.vmapAreaBytes,
+      backingChunks: machine.packs.count + machine.execBacking.count)
+    locks = Dictionary(uniqueKeysWithValues: c.locks.map { ($0.key.rawValue, $0.value) })
+  }
+
+  /// Bytes of page metadata: mainline's 64-byte struct page for every page of RAM, or with memory
+  /// descriptors an 8-byte word per page and a descriptor (about 40 bytes, after Wilcox's sketch of
+  /// `struct buddy`) per live block.
+  public static func pageMetadataBytes(_ machine: Machine) -> UInt64 {
+    let pages = machine.memory.config.pages
+    guard machine.memory.config.memdesc else { return 64 * pages }
+    let blocks = machine.memory.zones.reduce(0) { $0 + $1.nrFree.reduce(0, +) + $1.allocatedBlocks }
+    return 8 * pages + 40 * UInt64(blocks)
   }
 
   enum CodingKeys: String, CodingKey {
-    case step, events, vmalloc, buddy, expect, warnings
+    case step, events, vmalloc, buddy, expect, warnings, exec, locks
     case directMap = "direct_map"
   }
 }

@@ -45,6 +45,8 @@ struct SparsePages: Sendable {
   /// Offsets of all block heads, in no particular order.
   var heads: Dictionary<Int, PageInfo>.Keys { entries.keys }
   var count: Int { entries.count }
+  /// Entries that head an allocated block.
+  var allocatedBlocks: Int { entries.values.reduce(0) { $0 + ($1.state == .allocated ? 1 : 0) } }
 }
 
 /// One zone's buddy allocator (`struct zone` + `free_area[]`), over pfns [start, end): free lists per
@@ -95,6 +97,8 @@ public struct BuddyZone: Sendable {
     pageblocks = Array(repeating: UInt8(migratetype.rawValue), count: Int(max(lastBlock, firstBlock + 1) - firstBlock))
   }
 
+  /// Blocks allocated from this zone and not yet freed (pages on per-CPU lists count as allocated).
+  public var allocatedBlocks: Int { pages.allocatedBlocks }
   public var spannedPages: UInt64 { end - start }
 
   @inline(__always) public func contains(_ pfn: UInt64) -> Bool { pfn >= start && pfn < end }

@@ -37,6 +37,10 @@ public struct MemoryConfig: Sendable, Equatable, Codable {
   /// Off: an allocation is served only by `__rmqueue_smallest` of its own migratetype (no claiming or
   /// stealing from another type's lists), ENOMEM otherwise: the kernel's core path, for exercises.
   public var fallback = true
+  /// How page metadata is kept: off, mainline's 64-byte `struct page` for every page; on, Wilcox's
+  /// memory descriptors (an 8-byte word per page and a descriptor per block, allocated by splits).
+  /// It changes only the metadata accounting, never a placement.
+  public var memdesc = false
 
   /// x86-64's zones for `bytes` of RAM: DMA below 16 MiB (pfn 0 stays reserved, as on real machines),
   /// DMA32 below 4 GiB, Normal above.

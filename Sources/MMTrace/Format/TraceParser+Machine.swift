@@ -3,7 +3,7 @@ import MMCore
 extension TraceParser {
   static let machineKeys: Set<String> = [
     "cpus", "vmap-nodes", "policy", "memory", "unmapped-cache", "pcp", "gbpages", "zones", "pageblocks", "early-busy",
-    "lazy-purge", "fallback",
+    "lazy-purge", "fallback", "memdesc",
   ]
 
   mutating func onOff(_ a: Args, _ key: String, line: Int, default value: Bool) -> Bool? {
@@ -55,6 +55,7 @@ extension TraceParser {
       let pcp = onOff(a, "pcp", line: line, default: false),
       let gb = onOff(a, "gbpages", line: line, default: true),
       let fallback = onOff(a, "fallback", line: line, default: true),
+      let memdesc = onOff(a, "memdesc", line: line, default: false),
       let memory = number(a, "memory", line: line, default: 8 << 30, size: true)
     else { return nil }
     guard memory! >= InputLimits.minMemory, memory! % 4096 == 0, memory! <= InputLimits.maxMemory else {
@@ -87,6 +88,7 @@ extension TraceParser {
     }
     var mem = MemoryConfig(bytes: memory!, gbpages: gb, perCPULists: pcp, unmappedCache: unmapped)
     mem.fallback = fallback
+    mem.memdesc = memdesc
     if let t = a.keys["zones"] {
       var zones: [ZoneSpec] = []
       for part in t.text.split(separator: ",") {

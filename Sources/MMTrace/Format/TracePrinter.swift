@@ -36,6 +36,7 @@ public enum TracePrinter {
     parts.append("pcp=\(onOff(c.memory.perCPULists))")
     parts.append("gbpages=\(onOff(c.memory.gbpages))")
     if !c.memory.fallback { parts.append("fallback=off") }
+    if c.memory.memdesc { parts.append("memdesc=on") }
     let standard = MemoryConfig(bytes: c.memory.pages * KernelConstants.pageSize).zones
     if c.memory.zones != standard {
       parts.append(
