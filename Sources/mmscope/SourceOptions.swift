@@ -20,8 +20,8 @@ struct SourceOptions: ParsableArguments {
     case (nil, .some(let scenario)):
       _ = try MachineOptions.scenario(named: scenario)
     case (.some, nil):
-      if machine.isSet {
-        throw ValidationError("machine options apply to --scenario; a trace file sets its machine in its machine line")
+      if machine.seed != 1 || machine.steps != nil {
+        throw ValidationError("--seed and --steps apply to --scenario; a trace file's operations are recorded")
       }
     }
     try machine.validate()
@@ -34,11 +34,11 @@ struct SourceOptions: ParsableArguments {
     guard let file else { return (try script(), 0) }
     try InputFile.check(file)
     do {
-      return (try TraceSource.load(path: file), 0)
+      return (machine.variant.applied(to: try TraceSource.load(path: file)), 0)
     } catch let e as TraceSource.LoadError {
       Self.report(e)
       guard let partial = e.partial else { throw ExitCode(65) }
-      return (partial, e.count)
+      return (machine.variant.applied(to: partial), e.count)
     }
   }
 
@@ -59,13 +59,13 @@ struct SourceOptions: ParsableArguments {
     if let file {
       try InputFile.check(file)
       do {
-        return try TraceSource.load(path: file)
+        return machine.variant.applied(to: try TraceSource.load(path: file))
       } catch let e as TraceSource.LoadError {
         FileHandle.standardError.write(Data((e.description + "\n").utf8))
         throw ExitCode(65)
       }
     }
-    return ScenarioLibrary.named(scenario!)!.script(machine.scenarioOptions)
+    return machine.scenarioVariant.applied(to: ScenarioLibrary.named(scenario!)!.script(machine.scenarioOptions))
   }
 }
 
@@ -99,6 +99,12 @@ struct MachineOptions: ParsableArguments {
   @Option(name: .long, help: "off: no 1 GiB direct-map pages.")
   var gbpages: OnOff?
 
+  @Option(name: .long, help: "on: count page metadata as Wilcox's memory descriptors instead of struct page.")
+  var memdesc: OnOff?
+
+  @Option(name: .long, help: "Executable memory: prog-pack (bpf_prog_pack bitmaps) or execmem (Song Liu's tree).")
+  var exec: String?
+
   /// A built-in scenario by name, or a usage error listing the names.
   static func scenario(named name: String) throws -> Scenario {
     guard let s = ScenarioLibrary.named(name) else {
@@ -112,11 +118,35 @@ struct MachineOptions: ParsableArguments {
   var isSet: Bool {
     [
       seed != 1, steps != nil, cpus != nil, policy != nil, vmapNodes != nil, memory != nil, unmappedCache != nil,
-      pcp != nil, gbpages != nil,
+      pcp != nil, gbpages != nil, memdesc != nil, exec != nil,
     ].contains(true)
   }
 
+  /// The machine options as settings over a script's own machine (for a trace file).
+  var variant: MachineVariant {
+    var v = scenarioVariant
+    v.cpus = cpus
+    v.policy = policy
+    v.vmapNodes = vmapNodes.map { $0 == .on ? .on : .off }
+    v.memoryBytes = memory?.bytes
+    v.unmappedCache = unmappedCache.map { $0 == .on }
+    v.perCPULists = pcp.map { $0 == .on }
+    v.gbpages = gbpages.map { $0 == .on }
+    return v
+  }
+
+  /// The settings a scenario does not take itself, applied after it is generated.
+  var scenarioVariant: MachineVariant {
+    var v = MachineVariant()
+    v.memdesc = memdesc.map { $0 == .on }
+    v.exec = exec.flatMap(MachineVariant.Exec.init(rawValue:))
+    return v
+  }
+
   func validate() throws {
+    if let exec, MachineVariant.Exec(rawValue: exec) == nil {
+      throw ValidationError("--exec must be prog-pack or execmem, got '\(exec)'")
+    }
     if let cpus, !(1...8192).contains(cpus) { throw ValidationError("--cpus must be between 1 and 8192, got \(cpus)") }
     // A scenario holds its whole script: ten million operations is about a gigabyte.
     if let steps, !(0...10_000_000).contains(steps) {

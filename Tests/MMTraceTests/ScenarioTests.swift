@@ -112,7 +112,21 @@ import Testing
     let machine = Replay.run(script).machine
     let data = try JSONEncoder().encode(MachineStats(machine: machine, step: 100, events: 100))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    #expect(Set(json.keys) == ["step", "events", "vmalloc", "buddy", "direct_map", "expect", "warnings"])
+    #expect(
+      Set(json.keys) == [
+        "step", "events", "vmalloc", "buddy", "direct_map", "exec", "locks", "expect", "warnings",
+      ])
+    // One CPU means one vmap node, so the pre-v6.9 global locks are the ones taken: each of the
+    // 50 allocations searches the free tree once (free_vmap_area_lock) and inserts into the busy
+    // tree (vmap_area_lock); each of the 50 frees looks its area up under vmap_area_lock and
+    // queues it lazily under purge_vmap_area_lock. Nothing reaches the lazy threshold.
+    let locks = try #require(json["locks"] as? [String: [String: Int]])
+    #expect(locks["free_vmap_area_lock"]?["acquisitions"] == 50)
+    #expect(locks["vmap_area_lock"]?["acquisitions"] == 100)
+    #expect(locks["purge_vmap_area_lock"]?["acquisitions"] == 50)
+    #expect(locks["vmap_purge_lock"] == nil)
+    let exec = try #require(json["exec"] as? [String: Int])
+    #expect(exec["allocs"] == 0 && exec["metadata_bytes"] != nil)
     let v = try #require(json["vmalloc"] as? [String: Any])
     for key in [
       "allocs", "frees", "failed", "purges", "purged_areas", "busy_areas", "lazy_areas", "free_areas",
