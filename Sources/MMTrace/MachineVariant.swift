@@ -39,7 +39,9 @@ public struct MachineVariant: Sendable, Equatable, CustomStringConvertible {
     guard !parts.isEmpty else { return .failure(ParseError("give at least one KEY=VALUE, e.g. policy=legacy")) }
     for part in parts {
       let kv = part.split(separator: "=", maxSplits: 1)
-      guard kv.count == 2 else { return .failure(ParseError("'\(part)' is not KEY=VALUE; keys: \(keys.joined(separator: ", "))")) }
+      guard kv.count == 2 else {
+        return .failure(ParseError("'\(part)' is not KEY=VALUE; keys: \(keys.joined(separator: ", "))"))
+      }
       let key = String(kv[0])
       let value = String(kv[1])
       func onOff() -> Bool? { value == "on" ? true : value == "off" ? false : nil }
@@ -135,7 +137,8 @@ public struct MachineVariant: Sendable, Equatable, CustomStringConvertible {
       case .count(let n): n
       case nil: wasDerived ? nil : config.kva.vmapNodes
       }
-    var kva = KVAConfig(cpus: cpus, vmapNodes: nodes, policy: policy ?? config.kva.policy, earlyBusy: config.kva.earlyBusy)
+    var kva = KVAConfig(
+      cpus: cpus, vmapNodes: nodes, policy: policy ?? config.kva.policy, earlyBusy: config.kva.earlyBusy)
     kva.autoPurge = config.kva.autoPurge
     c.kva = kva
     if let memoryBytes {

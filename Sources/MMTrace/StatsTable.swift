@@ -21,7 +21,9 @@ public enum StatsTable {
       ("lazy areas", "\(v.lazyAreas) (\(v.lazyPages) of \(k.lazyMaxPages) pages)"),
       ("pooled areas", "\(v.pooledAreas)"),
       ("free areas", "\(v.freeAreas), largest \(v.largestFree) bytes"),
-      ("nodes visited", "\(v.nodesVisited)"),
+      k.policy == .legacy
+        ? ("areas walked", "\(v.areasWalked) busy areas, \(v.nodesVisited) tree nodes")
+        : ("nodes visited", "\(v.nodesVisited)"),
       (
         "buddy free",
         s.buddy.zones.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.freePages)" }.joined(separator: "  ")

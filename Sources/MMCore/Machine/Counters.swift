@@ -9,6 +9,8 @@ public struct Counters: Sendable, Equatable, Codable {
   public var fit: [FitType: Int] = [:]
   public var poolHits = 0
   public var nodesVisited = 0
+  /// Busy areas the pre-5.2 allocator walked in its list (0 under the augmented tree).
+  public var areasWalked = 0
   /// Areas the kernel's recorded purges say they purged (imported traces), beside `purgedAreas`, the
   /// ones the model knew about.
   public var kernelPurgedAreas = 0
@@ -55,6 +57,7 @@ public struct Counters: Sendable, Equatable, Codable {
       break
     }
     nodesVisited += r.visited
+    areasWalked += r.walkedCount
     record(r.locks)
     for p in r.purges { record(p) }
   }

@@ -15,6 +15,7 @@ public struct MachineStats: Sendable, Equatable, Codable {
     public var fit: [String: Int] = [:]
     public var poolHits = 0
     public var nodesVisited = 0
+    public var areasWalked = 0
     /// Imported kernel traces: areas the kernel's purges reported, and how often the engine's own
     /// choice agreed with the recorded placement.
     public var kernelPurgedAreas = 0
@@ -34,6 +35,7 @@ public struct MachineStats: Sendable, Equatable, Codable {
       case largestFree = "largest_free"
       case poolHits = "pool_hits"
       case nodesVisited = "nodes_visited"
+      case areasWalked = "areas_walked"
       case kernelPurgedAreas = "kernel_purged_areas"
       case agreements, divergences
       case unknownBelow = "unknown_below"
@@ -148,6 +150,7 @@ public struct MachineStats: Sendable, Equatable, Codable {
     v.purgedAreas = c.purgedAreas
     v.poolHits = c.poolHits
     v.nodesVisited = c.nodesVisited
+    v.areasWalked = c.areasWalked
     v.kernelPurgedAreas = c.kernelPurgedAreas
     v.agreements = c.agreements
     v.divergences = c.divergences
@@ -183,9 +186,14 @@ public struct MachineStats: Sendable, Equatable, Codable {
     warnings = c.warnings
     exec = Exec(
       allocs: c.execAllocs, frees: c.execFrees, searchWork: c.execSearchWork,
-      metadataBytes: machine.packs.count * Machine.packBitmapBytes + machine.execText.count * Machine.vmapAreaBytes,
+      metadataBytes: Self.execMetadataBytes(machine),
       backingChunks: machine.packs.count + machine.execBacking.count)
     locks = Dictionary(uniqueKeysWithValues: c.locks.map { ($0.key.rawValue, $0.value) })
+  }
+
+  /// Bytes the executable-memory allocators hold: a bitmap per pack, a `vmap_area` per tree node.
+  public static func execMetadataBytes(_ machine: Machine) -> Int {
+    machine.packs.count * Machine.packBitmapBytes + machine.execText.count * Machine.vmapAreaBytes
   }
 
   /// Bytes of page metadata: mainline's 64-byte struct page for every page of RAM, or with memory
