@@ -18,7 +18,11 @@ enum TestVmallocScenarios {
   /// `full_fit_alloc_test`: interleave lazy_max_pages() pairs of 1-page areas, free one of each pair
   /// (1-page holes, later served by full fits), then loop on 1-page allocations.
   static func fullFit(_ s: inout ScriptBuilder, loops: Int, cpus: Int) {
-    let junk = Int(KernelMath.lazyMaxPages(cpus: cpus))
+    fullFit(&s, loops: loops, junk: Int(KernelMath.lazyMaxPages(cpus: cpus)))
+  }
+
+  /// The same with `junk` pairs instead of lazy_max_pages() (the contention model scales it down).
+  static func fullFit(_ s: inout ScriptBuilder, loops: Int, junk: Int) {
     s.vmalloc("ptr", UInt64(8 * junk))
     s.vmalloc("junk_ptr", UInt64(8 * junk))
     for i in 0..<junk {
