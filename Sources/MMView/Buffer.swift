@@ -148,3 +148,14 @@ public struct Buffer: Sendable, Equatable {
     return out
   }
 }
+
+extension Buffer {
+  /// Copies `other` with its top-left corner at (x, y), clipped to this buffer.
+  public mutating func draw(_ other: Buffer, at x: Int, _ y: Int) {
+    for row in 0..<other.height where y + row >= 0 && y + row < height {
+      for col in 0..<other.width where x + col >= 0 && x + col < width {
+        self[x + col, y + row] = other[col, row]
+      }
+    }
+  }
+}

@@ -11,7 +11,8 @@ public enum Frame {
     // give the answer away.
     if state.quiz?.current != nil && input.step == 0 { input.narration = nil }
     var state = state
-    state.showPanels(Set(Layout.compute(width: width, height: height).panels.keys))
+    // A maximized panel shows at any size (the compare view maximizes panels the half would not fit).
+    if !state.maximized { state.showPanels(Set(Layout.compute(width: width, height: height).panels.keys)) }
     var b = Buffer(width: width, height: height)
     let theme = Theme(color: color)
     let layout = Layout.compute(width: width, height: height, maximized: state.maximized ? state.focus : nil)

@@ -34,7 +34,7 @@ public struct DiffReport: Sendable, Encodable {
     differingSteps = run.differenceCount
   }
 
-  static func outcome(_ work: [StepWork], _ i: Int) -> String {
+  public static func outcome(_ work: [StepWork], _ i: Int) -> String {
     guard i < work.count else { return "(no such step)" }
     if let f = work[i].failure { return "failed: \(f)" }
     return work[i].placement.map { "at \($0.hex)" } ?? "placed nothing"

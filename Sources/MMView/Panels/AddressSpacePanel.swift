@@ -131,8 +131,11 @@ enum AddressSpacePanel {
       if p.compressed {
         // The run's size, centred in its cells: "┈┈ 16 EiB ┈┈".
         let width = p.endCell - p.firstCell
-        let label = " " + Units.size(run.span.size) + " "
-        let padLeft = max(0, (width - label.count) / 2)
+        // A size that does not fit whole is left out rather than cut ("1022.3" without its unit).
+        let room = min(width, cells - c)
+        let whole = " " + Units.size(run.span.size) + " "
+        let label = whole.count <= room ? whole : ""
+        let padLeft = max(0, (room - label.count) / 2)
         let text = String(repeating: "┈", count: padLeft) + label + String(repeating: "┈", count: width)
         var style = theme.compressed
         if isSelected { style = focused ? style.reversed : style.underlined }

@@ -39,6 +39,12 @@ struct RenderCommand: ParsableCommand {
     help: "Draw phase K (1-based) of the operation leading to --at, as `mmscope explain` numbers them.")
   var phase: Int?
 
+  @Option(name: .long, help: "Compare: draw the split view against a machine with these options, e.g. policy=legacy.")
+  var vs: String?
+
+  @Option(name: .long, help: "With --vs: the panel both halves show (all, or a panel: address, tree, buddy, direct-map, explain, log).")
+  var show: String?
+
   @Flag(name: .long, help: "Print the frame as a standalone SVG (colours and box drawing kept), for slides.")
   var svg = false
 
@@ -68,6 +74,18 @@ struct RenderCommand: ParsableCommand {
     } else {
       guard at.at == nil && phase == nil && !svg && !ansi else {
         throw ValidationError("--asciicast takes --from and --to, not --at, --phase, --svg or --ansi")
+      }
+    }
+    if let vs {
+      if case .failure(let e) = MachineVariant.parse(vs) { throw ValidationError("--vs: \(e)") }
+      guard asciicast == nil && commands == nil else {
+        throw ValidationError("--vs draws one compare frame: it does not take --asciicast or --commands")
+      }
+    }
+    if let show {
+      guard vs != nil else { throw ValidationError("--show goes with --vs") }
+      guard Self.panel(named: show) != nil else {
+        throw ValidationError("--show expects all, address, tree, buddy, direct-map, explain or log; got '\(show)'")
       }
     }
     guard !(svg && ansi) else { throw ValidationError("--svg and --ansi are two different outputs: choose one") }
@@ -108,6 +126,11 @@ struct RenderCommand: ParsableCommand {
       return
     }
     let step = try at.step(in: script)
+    if let vs {
+      try renderCompare(script, variant: try MachineVariant.parse(vs).get(), step: step, width: w, height: h)
+      if problems > 0 { throw ExitCode(65) }
+      return
+    }
     var timeline = Timeline(script: script)
     let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
     var state = UIState()
@@ -132,6 +155,45 @@ struct RenderCommand: ParsableCommand {
       print(ansi ? frame.ansi : frame.text, terminator: "")
     }
     if problems > 0 { throw ExitCode(65) }
+  }
+
+  /// `--show`'s names for what the compare halves show.
+  static func panel(named name: String) -> CompareFocus? {
+    switch name {
+    case "all": .all
+    case "address": .panel(.addressSpace)
+    case "tree": .panel(.tree)
+    case "buddy": .panel(.buddy)
+    case "direct-map": .panel(.directMap)
+    case "explain": .panel(.explain)
+    case "log": .panel(.log)
+    default: nil
+    }
+  }
+
+  /// The compare view's frame at `step` (and `--phase`).
+  func renderCompare(_ script: Script, variant: MachineVariant, step: Int, width: Int, height: Int) throws {
+    let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
+    var compare = CompareSession(
+      script: script, variant: variant, labels: (a: "\(name), \(DiffCommand.describe(script.config))", b: "\(variant)"))
+    if let show { compare.focus = Self.panel(named: show)! }
+    var state = UIState()
+    state.step = step
+    compare.update(state)
+    if let phase {
+      state.phase = phase
+      compare.update(state)
+      guard phase >= 1 && phase <= compare.phaseCount else {
+        throw ValidationError("--phase \(phase) is outside 1...\(compare.phaseCount) (the phases of step \(step))")
+      }
+    }
+    let color = (ansi || svg) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    let frame = compare.render(state, width: width, height: height, color: color)
+    if svg {
+      print(SVGFrame.render(frame, title: "mmscope: \(name) vs \(variant), step \(step)"), terminator: "")
+    } else {
+      print(ansi ? frame.ansi : frame.text, terminator: "")
+    }
   }
 
   /// One frame per step (or per phase) from --from to --to, in colour unless NO_COLOR is set.

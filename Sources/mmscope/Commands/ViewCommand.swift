@@ -30,29 +30,47 @@ struct ViewCommand: ParsableCommand {
 
   @OptionGroup var machine: MachineOptions
 
+  @Option(
+    name: .long,
+    help: "Compare: the machine options the right side changes, e.g. policy=legacy or unmapped-cache=on.")
+  var vs: String?
+
   /// For the end-to-end tests: a fatal error once the first frame is drawn, to prove the terminal is
   /// restored on a crash.
   @Flag(name: .customLong("crash-after-first-frame"), help: .hidden)
   var crashAfterFirstFrame = false
 
+  func validate() throws {
+    if let vs, case .failure(let e) = MachineVariant.parse(vs) { throw ValidationError("--vs: \(e)") }
+    if file != nil && scenario != nil { throw ValidationError("give either a trace file or --scenario, not both") }
+    try machine.validate()
+  }
+
   func run() throws {
     // Before reading anything: without a terminal that can show the view there is nothing to show it on.
     try ViewCommand.requireTerminal()
-    if file == nil && scenario == nil, let menu = ViewCommand.lessonMenu() {
+    if file == nil && scenario == nil && vs == nil, let menu = ViewCommand.lessonMenu() {
       try ViewCommand.runMenu(menu, machine: machine)
       return
     }
-    let opened: Opened
+    var opened: Opened
     if let file {
       try InputFile.check(file)
       opened = try ViewCommand.load(file)
+      opened.script = machine.variant.applied(to: opened.script)
     } else {
       let name = scenario ?? "tour"
       let script = try MachineOptions.scenario(named: name).script(machine.scenarioOptions)
-      opened = Opened(script: script, source: scenario == nil ? "tour" : "scenario \(name)")
+      opened = Opened(
+        script: machine.scenarioVariant.applied(to: script), source: scenario == nil ? "tour" : "scenario \(name)")
     }
     let session = try ViewCommand.startSession()
     defer { TerminalSession.restore() }
+    if let vs {
+      let variant = try MachineVariant.parse(vs).get()
+      CompareLoop.show(opened, variant: variant, in: session)
+      return
+    }
     ViewCommand.show(opened, in: session, crashAfterFirstFrame: crashAfterFirstFrame)
   }
 
