@@ -1,13 +1,15 @@
 import Foundation
 
 /// A lesson in `Recordings/`: a narrated `.mmtrace` whose first comment lines say what it is
-/// (`# title:`, `# about:`, `# minutes:`, `# order:`), which the lesson menu lists.
+/// (`# title:`, `# about:`, `# minutes:`, `# order:`, `# compare:`), which the lesson menu lists.
 public struct Lesson: Sendable, Equatable {
   public var path: String
   public var title: String
   public var about: String
   public var minutes: Int?
   public var order: Int
+  /// `# compare:`: machine options (as `--vs` takes them) the lesson is best seen against.
+  public var compare: String? = nil
 
   /// The file's name, as a command line would give it.
   public var fileName: String { (path as NSString).lastPathComponent }
@@ -26,13 +28,14 @@ public enum LessonCatalog {
       let body = text.dropFirst().trimmingCharacters(in: .whitespaces)
       guard let colon = body.firstIndex(of: ":") else { continue }
       let key = body[..<colon].lowercased()
-      guard ["title", "about", "minutes", "order"].contains(key) else { continue }
+      guard ["title", "about", "minutes", "order", "compare"].contains(key) else { continue }
       fields[key] = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
     guard let title = fields["title"], !title.isEmpty else { return nil }
     return Lesson(
       path: path, title: title, about: fields["about"] ?? "", minutes: fields["minutes"].flatMap { Int($0) },
-      order: fields["order"].flatMap { Int($0) } ?? Int.max)
+      order: fields["order"].flatMap { Int($0) } ?? Int.max,
+      compare: fields["compare"].flatMap { (try? MachineVariant.parse($0).get()) != nil ? $0 : nil })
   }
 
   /// The lessons of a directory (`.mmtrace` and `.mmtrace.gz` files with a header), in their order.

@@ -21,7 +21,8 @@ struct MMScope: ParsableCommand {
       """,
     subcommands: [
       ViewCommand.self, ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self,
-      CompareCommand.self, RenderCommand.self, ExplainCommand.self, StatsCommand.self, DiffCommand.self, ContentionCommand.self, DumpCommand.self,
+      CompareCommand.self, RenderCommand.self, ExplainCommand.self, StatsCommand.self, DiffCommand.self,
+      ContentionCommand.self, DumpCommand.self,
       SandboxCommand.self, QuizCommand.self, ExerciseCommand.self,
     ],
     defaultSubcommand: ViewCommand.self

@@ -31,6 +31,16 @@ import Testing
     ["stats", "--scenario", "tour", "--steps", "9223372036854775807"],
     ["stats", "--scenario", "tour", "--memory", "8T"],
     ["stats", "--scenario", "tour", "--cpus", "18446744073709551615"],
+    ["diff", "--scenario", "tour", "--vs", "policy=fast"],
+    ["diff", "--scenario", "tour", "--vs", "cpus=2147483648"],
+    ["diff", "--scenario", "tour", "--vs", ""],
+    ["diff", "--scenario", "tour"],
+    ["contention", "--scenario", "test_vmalloc", "--cpus", "0,4"],
+    ["contention", "--scenario", "test_vmalloc", "--cpus", "1,,4"],
+    ["contention", "--scenario", "test_vmalloc", "--cpus", "9223372036854775808"],
+    ["contention", "--scenario", "test_vmalloc", "--steps", "-1"],
+    ["render", "--scenario", "tour", "--vs", "memdesc=maybe"],
+    ["render", "--scenario", "tour", "--show", "tree"],
   ])
   func usageErrorsShowTheSubcommandsUsage(args: [String]) {
     let r = Self.mmscope(args)

@@ -287,6 +287,27 @@ import Testing
     s.wait(for: "exit") { $0.contains("EXITED:0") }
   }
 
+  /// The compare view: both halves step together, the strip counts each side's work, Tab changes
+  /// what the halves show, and `:` is refused with the reason.
+  @Test func compareStepsBothSides() {
+    let s = Session("\(Self.binary) --scenario modules-rwx --vs unmapped-cache=on", width: 100, height: 30)
+    defer { s.close() }
+    s.wait(for: "first frame") { $0.contains("b = a with unmapped-cache=on") && $0.contains("step 0/60") }
+    s.send("g", "2", "0", "Enter")
+    let shown = s.wait(for: "step 20 on both sides") {
+      $0.components(separatedBy: "step 20/60").count == 3 && $0.contains("step 20 differs")
+    }
+    // The direct map on both halves (what unmapped-cache changes), each side's own split counts.
+    #expect(shown.contains("splits L2 1 L3 1") && shown.contains("splits L2 0 L3 1"))
+    #expect(shown.contains("a total") && shown.contains("b total"))
+    s.send("Tab")
+    s.wait(for: "every panel") { $0.contains("showing: every panel that fits") }
+    s.send(":")
+    s.wait(for: "the prompt refused") { $0.contains("the compare view replays") }
+    s.send("q")
+    s.wait(for: "exit") { $0.contains("EXITED:0") }
+  }
+
   /// NO_COLOR: no colour escapes at all, and busy kinds and direct-map attributes keep their own
   /// glyphs (letters) so states stay apart.
   @Test func noColorKeepsStatesApart() {

@@ -146,6 +146,23 @@ enum TestVmallocScenarios {
       return s
     },
     Scenario(
+      name: "long-busy-mixed",
+      summary:
+        "15000 busy pages, then random sizes and alignments: the pre-5.2 allocator walks the long busy list, the tree does not (compare --vs policy=legacy)",
+      steps: 17000
+    ) { steps, _, rng in
+      var s = ScriptBuilder()
+      let busy = 15000
+      s.bookmark("busy-list")
+      s.vmalloc("ptr", UInt64(8 * busy))
+      for i in 0..<busy { s.vmalloc("b\(i)", page) }
+      // random_size_align_alloc_test's requests: an alignment below the last one resets the old
+      // allocator's cache, and its next search walks the busy list from VMALLOC_START.
+      s.bookmark("mixed")
+      randomSizeAlign(&s, loops: max(1, (steps - busy - 1) / 2), rng: &rng)
+      return s
+    },
+    Scenario(
       name: "test_vmalloc",
       summary:
         "test_vmalloc.sh performance: the KVA tests above in sequence, on one CPU (varying sizes and alignments reset the old allocator's cache: its O(N) walk shows here)",

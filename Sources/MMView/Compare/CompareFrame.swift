@@ -8,7 +8,8 @@ public enum CompareFocus: Sendable, Equatable {
 
   /// Tab's order: all, then each panel on its own.
   public var next: CompareFocus {
-    let order: [CompareFocus] = [.all] + [PanelID.addressSpace, .tree, .buddy, .directMap, .explain, .log].map { .panel($0) }
+    let order: [CompareFocus] =
+      [.all] + [PanelID.addressSpace, .tree, .buddy, .directMap, .explain, .log].map { .panel($0) }
     let i = order.firstIndex(of: self) ?? 0
     return order[(i + 1) % order.count]
   }

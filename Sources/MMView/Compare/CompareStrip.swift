@@ -77,7 +77,8 @@ enum CompareStrip {
       for (k, i) in window.enumerated() {
         let v = i < work.count ? work[i].searchWork : 0
         let glyph: Character = v == 0 ? " " : sparks[min(7, (v * 8 - 1) / peak)]
-        b.put(inner.x + labelWidth + k, y, String(glyph), run.differs(at: i) ? theme.highlight : theme.free, clip: inner)
+        b.put(
+          inner.x + labelWidth + k, y, String(glyph), run.differs(at: i) ? theme.highlight : theme.free, clip: inner)
       }
       y += 1
     }
@@ -86,7 +87,8 @@ enum CompareStrip {
       b.put(inner.x, y, fitted(summary, width: inner.width), differing > 0 ? theme.changed : .plain, clip: inner)
     } else {
       // A short screen: the line goes on the strip's bottom edge.
-      b.put(inner.x + 1, r.maxY - 1, " " + fitted(summary, width: inner.width - 3) + " ", theme.changed,
+      b.put(
+        inner.x + 1, r.maxY - 1, " " + fitted(summary, width: inner.width - 3) + " ", theme.changed,
         clip: Rect(x: r.x + 1, y: r.maxY - 1, width: r.width - 2, height: 1))
     }
   }

@@ -14,8 +14,8 @@ struct ContentionCommand: ParsableCommand {
       test_vmalloc.sh does with nr_threads; other sources replay their own operations per CPU.
 
       Examples:
-        mmscope contention --scenario test_vmalloc --cpus 1,4,16
-        mmscope contention --scenario thread-stacks --cpus 2,8 --vs policy=legacy
+        mmscope contention --scenario test_vmalloc --cpus 1,4,16 --steps 400
+        mmscope contention --scenario thread-stacks --steps 300 --cpus 2,8
       """
   )
 

@@ -13,8 +13,8 @@ struct DiffCommand: ParsableCommand {
       nodes drops a trace's recorded placements (at=) on side b.
 
       Examples:
-        mmscope diff --scenario test_vmalloc --vs policy=legacy
-        mmscope diff --scenario test_vmalloc --cpus 32 --vs vmap-nodes=off
+        mmscope diff --scenario test_vmalloc --steps 2000 --vs policy=legacy
+        mmscope diff --scenario thread-stacks --cpus 8 --vs vmap-nodes=off
         mmscope diff --scenario modules-rwx --vs unmapped-cache=on --json
         mmscope diff --scenario bpf-programs --vs exec=execmem
       """

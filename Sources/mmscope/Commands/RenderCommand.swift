@@ -42,7 +42,9 @@ struct RenderCommand: ParsableCommand {
   @Option(name: .long, help: "Compare: draw the split view against a machine with these options, e.g. policy=legacy.")
   var vs: String?
 
-  @Option(name: .long, help: "With --vs: the panel both halves show (all, or a panel: address, tree, buddy, direct-map, explain, log).")
+  @Option(
+    name: .long,
+    help: "With --vs: the panel both halves show (all, or a panel: address, tree, buddy, direct-map, explain, log).")
   var show: String?
 
   @Flag(name: .long, help: "Print the frame as a standalone SVG (colours and box drawing kept), for slides.")

@@ -19,6 +19,7 @@ struct ViewCommand: ParsableCommand {
         mmscope generate teach-fits -o teach.mmtrace
         mmscope teach.mmtrace
         mmscope --scenario thread-stacks --cpus 4
+        mmscope --scenario modules-rwx --vs unmapped-cache=on   side by side
       """
   )
 
@@ -153,7 +154,8 @@ struct ViewCommand: ParsableCommand {
       + lessons.map {
         LessonMenu.Entry(
           title: $0.title, about: $0.about, minutes: $0.minutes,
-          command: "mmscope " + (relative as NSString).appendingPathComponent($0.fileName))
+          command: "mmscope " + (relative as NSString).appendingPathComponent($0.fileName)
+            + ($0.compare.map { " --vs " + $0 } ?? ""))
       }
     return (LessonMenu(entries: entries), lessons)
   }
@@ -193,6 +195,10 @@ struct ViewCommand: ParsableCommand {
             opened = Opened(script: script, source: lesson.fileName)
           } catch {
             menu.message = "\(lesson.fileName) did not open: mmscope check \(lesson.path) says why"
+            continue
+          }
+          if let compare = lesson.compare, let variant = try? MachineVariant.parse(compare).get() {
+            CompareLoop.show(opened, variant: variant, in: session)
             continue
           }
         }
