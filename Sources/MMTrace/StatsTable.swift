@@ -11,7 +11,7 @@ public enum StatsTable {
       ("step", "\(s.step) of \(s.events)"),
       (
         "machine",
-        "\(k.cpus) CPU(s), \(k.vmapNodes) vmap node(s), \(k.policy.rawValue) allocator, \(config.memory.pages >> 8) MiB"
+        "\(k.cpus) CPU(s), \(k.policy == .legacy ? "no" : String(k.vmapNodes)) vmap node(s), \(k.policy.rawValue) allocator, \(config.memory.pages >> 8) MiB"
       ),
       ("allocations", "\(v.allocs) (failed \(v.failed), from pools \(v.poolHits))"),
       ("fit types", fits),

@@ -68,8 +68,8 @@ public struct ContentionReport: Sendable {
     }
   }
 
-  static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-  static func rate(_ x: Double) -> String { x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x) }
+  public static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+  public static func rate(_ x: Double) -> String { x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x) }
 
   public var text: String {
     func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }

@@ -100,8 +100,8 @@ enum CompareStrip {
       return "step \(step) differs: a \(DiffReport.outcome(run.workA, i)), b \(DiffReport.outcome(run.workB, i))"
     }
     if differing == 0 { return "both sides placed every step alike (search work: a vs b above)" }
-    let first = run.differences(limit: 1).first.map { " (first: step \($0 + 1))" } ?? ""
-    return "\(differing) of \(run.steps) steps placed differently\(first); highlighted in the sparklines"
+    let first = run.differences(limit: 1).first.map { ", first step \($0 + 1)" } ?? ""
+    return "\(differing) of \(run.steps) steps placed differently\(first) (highlighted above)"
   }
 
   static func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import MMCore
+import MMTerminal
 import MMTrace
+import MMView
 
 struct ContentionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -16,6 +18,7 @@ struct ContentionCommand: ParsableCommand {
       Examples:
         mmscope contention --scenario test_vmalloc --cpus 1,4,16 --steps 400
         mmscope contention --scenario thread-stacks --steps 300 --cpus 2,8
+        mmscope contention --scenario test_vmalloc --cpus 1,8 --steps 200 --chart
       """
   )
 
@@ -40,6 +43,12 @@ struct ContentionCommand: ParsableCommand {
   @Flag(name: .long, help: "Print JSON: a row per CPU count with both sides' figures.")
   var json = false
 
+  @Flag(name: .long, help: "Print the results as a chart (bars of throughput and spinning) instead of a table.")
+  var chart = false
+
+  @Flag(name: .long, help: "Show the chart in the terminal (q quits).")
+  var view = false
+
   func validate() throws {
     switch (file, scenario) {
     case (nil, nil): throw ValidationError("give a trace file or --scenario NAME")
@@ -52,6 +61,9 @@ struct ContentionCommand: ParsableCommand {
       throw ValidationError("--steps must be between 1 and 100000, got \(steps)")
     }
     if case .failure(let e) = MachineVariant.parse(vs) { throw ValidationError("--vs: \(e)") }
+    if [json, chart, view].filter({ $0 }).count > 1 {
+      throw ValidationError("--json, --chart and --view are three different outputs: choose one")
+    }
   }
 
   func cpuCounts() throws -> [Int] {
@@ -68,6 +80,8 @@ struct ContentionCommand: ParsableCommand {
     let counts = try cpuCounts()
     let script: Script
     let workload: String
+    // Checked before the simulation runs, so a missing terminal costs nothing.
+    if view { try ViewCommand.requireTerminal() }
     var perCPU: (Int) -> [[MMCore.Operation]]
     if scenario == "test_vmalloc" {
       let steps = self.steps ?? 800
@@ -105,11 +119,35 @@ struct ContentionCommand: ParsableCommand {
     }
     let report = ContentionReport(
       cpuCounts: counts, config: config, variant: variant, workload: workload, perCPU: perCPU)
-    if json {
+    if view {
+      try Self.show(report)
+    } else if chart {
+      let rows = 2 * report.rows.count + 6
+      print(ContentionChart.render(report, width: 100, height: rows, color: false).text, terminator: "")
+    } else if json {
       let data = try JSONSerialization.data(withJSONObject: report.json, options: [.prettyPrinted, .sortedKeys])
       print(String(decoding: data, as: UTF8.self))
     } else {
       print(report.text)
+    }
+  }
+
+  /// The chart in the terminal until q (or Esc); it is redrawn when the terminal is resized.
+  static func show(_ report: ContentionReport) throws {
+    let session = try ViewCommand.startSession()
+    defer { TerminalSession.restore() }
+    var dirty = true
+    while !session.hungUp {
+      if dirty {
+        session.draw(
+          ContentionChart.render(
+            report, width: session.width, height: session.height, color: session.hasColor, interactive: true))
+        dirty = false
+      }
+      if session.refreshSize() { dirty = true }
+      guard let key = session.readKey() else { continue }
+      if key == .char("q") || key == .escape || key == .ctrl("c") { return }
+      dirty = true
     }
   }
 }

@@ -60,9 +60,10 @@ struct DiffCommand: ParsableCommand {
   /// One line naming what a machine is.
   static func describe(_ c: MachineConfig) -> String {
     let k = c.kva
+    // The pre-5.2 allocator has no vmap nodes, whatever the setting says.
     var parts = [
-      "\(k.policy.rawValue) allocator", "\(k.cpus) CPU(s)", "\(k.vmapNodes) vmap node(s)",
-      "\(c.memory.pages >> 8) MiB",
+      "\(k.policy.rawValue) allocator", "\(k.cpus) CPU(s)",
+      k.policy == .legacy ? "no vmap nodes" : "\(k.vmapNodes) vmap node(s)", "\(c.memory.pages >> 8) MiB",
     ]
     if c.memory.unmappedCache { parts.append("unmapped cache") }
     if c.memory.memdesc { parts.append("memdesc") }
