@@ -21,6 +21,8 @@ public enum Explainer {
     if !r.unmappedReleases.isEmpty {
       out.append("The shrinker mapped back and freed \(r.unmappedReleases.count) whole block(s) of the unmapped cache.")
     }
+    // Last: the cost in locks, once the reader knows what the operation did.
+    if let k = r.kva, let l = locks(k.allLocks) { out.append(l) }
     return out
   }
 
@@ -100,6 +102,26 @@ public enum Explainer {
       for p in k.purges { out.append(purge(p)) }
     }
     return out
+  }
+
+  /// The locks the operation took in order, each with the node whose instance it was (per-node locks)
+  /// and the work done under it: "Locks: free_vmap_area_lock (6), vmap_node.busy.lock [1] (4)."
+  static func locks(_ uses: [LockUse]) -> String? {
+    guard !uses.isEmpty else { return nil }
+    var parts: [String] = []
+    var i = 0
+    while i < uses.count {
+      // Repeats of one lock in a row (a purge's per-area pooling) are counted, not listed.
+      var j = i
+      while j + 1 < uses.count && uses[j + 1].lock == uses[i].lock && uses[j + 1].node == uses[i].node { j += 1 }
+      let u = uses[i]
+      let perNode = [.nodeBusy, .nodeLazy, .nodePool].contains(u.lock)
+      let work = uses[i...j].reduce(0) { $0 + $1.work }
+      parts.append(
+        u.lock.rawValue + (perNode ? " [\(u.node)]" : "") + (j > i ? " ×\(j - i + 1)" : "") + " (\(work))")
+      i = j + 1
+    }
+    return "Locks (work under each): " + parts.joined(separator: ", ") + "."
   }
 
   /// A search decision in plain words.

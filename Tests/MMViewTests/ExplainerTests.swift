@@ -30,10 +30,17 @@ import Testing
         "[0x104000, 0x106000) is unmapped and lazily freed: still reserved until a purge; vmap_lazy_nr is now 2 of 8192 pages."
       ))
     let (p, m2) = step("teach-fits", 6)
+    let lines = Explainer.explain(p, machine: m2)
     #expect(
-      Explainer.explain(p, machine: m2).last
+      lines.dropLast().last
         == "The purge flushed the TLB once over [0x104000, 0x106000) and released 1 area(s) (2 pages). Released areas return to the free tree, coalescing with their free neighbours."
     )
+    // One CPU, so the pre-v6.9 locks: the purge mutex over 1 area, the lazy tree detached under
+    // purge_vmap_area_lock, and 1 area merged back under free_vmap_area_lock, charged a descent of
+    // the 2-node free tree (floor(log2(2)) + 1 = 2 levels).
+    #expect(
+      lines.last
+        == "Locks (work under each): vmap_purge_lock (1), purge_vmap_area_lock (1), free_vmap_area_lock (2).")
   }
 
   @Test func buddyMergesAndTailInsertion() {

@@ -39,9 +39,10 @@ public struct LockUse: Sendable, Equatable, Codable {
     self.work = work
   }
 
-  /// The steps an rbtree descent to a leaf takes in a tree of `count` nodes, about log2(count) + 1:
-  /// the model does not record each busy/lazy descent, so it charges a balanced tree's depth.
-  public static func descent(_ count: Int) -> Int { count <= 0 ? 1 : 65 - UInt64(count).leadingZeroBitCount }
+  /// The steps an rbtree descent to a leaf takes in a tree of `count` nodes: a perfectly balanced
+  /// tree's depth, floor(log2(count)) + 1 (1 for one node, 2 for two or three, 3 for four to seven).
+  /// The model does not record each busy/lazy descent, so it charges that; an empty tree costs 1.
+  public static func descent(_ count: Int) -> Int { count <= 0 ? 1 : 64 - UInt64(count).leadingZeroBitCount }
 }
 
 /// Acquisitions and work per lock, summed over a run.
