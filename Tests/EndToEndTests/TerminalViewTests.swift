@@ -300,14 +300,14 @@ import Testing
     // The direct map on both halves (what unmapped-cache changes), each side's own split counts.
     #expect(shown.contains("splits L2 1 L3 1") && shown.contains("splits L2 0 L3 1"))
     #expect(shown.contains("a total") && shown.contains("b total"))
-    // It opened on the direct map (what unmapped-cache changes); Tab goes on to the next panels, then
+    // It opened on the direct map (what unmapped-cache changes); v goes on to the next panels, then
     // back to every panel that fits.
-    s.send("Tab")
+    s.send("v")
     s.wait(for: "what happened on both") {
       $0.contains("showing: what happened") && $0.components(separatedBy: "what happened ─").count == 3
     }
-    s.send("Tab")
-    s.send("Tab")
+    s.send("v")
+    s.send("v")
     s.wait(for: "every panel") { $0.contains("showing: every panel that fits") }
     s.send(":")
     s.wait(for: "the prompt refused") { $0.contains("the compare view replays") }

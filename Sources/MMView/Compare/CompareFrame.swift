@@ -6,7 +6,7 @@ public enum CompareFocus: Sendable, Equatable {
   case all
   case panel(PanelID)
 
-  /// Tab's order: all, then each panel on its own.
+  /// `v`'s order: all, then each panel on its own.
   public var next: CompareFocus {
     let order: [CompareFocus] =
       [.all] + [PanelID.addressSpace, .tree, .buddy, .directMap, .explain, .log].map { .panel($0) }
@@ -35,6 +35,11 @@ public enum CompareFocus: Sendable, Equatable {
 public enum CompareFrame {
   /// Rows the strip takes (with its border), by screen height.
   static func stripHeight(_ height: Int) -> Int { height >= 30 ? 10 : 9 }
+
+  /// The size each half is drawn at (the left one; the right gets the odd column).
+  public static func sideSize(width: Int, height: Int) -> (width: Int, height: Int) {
+    (width / 2, height - stripHeight(height))
+  }
 
   public static func render(
     a: FrameInput, b: FrameInput, run: ComparedRun, labels: (a: String, b: String), state: UIState,

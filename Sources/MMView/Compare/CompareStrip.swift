@@ -42,6 +42,9 @@ enum CompareStrip {
     var header = String(repeating: " ", count: labelWidth)
     for c in shown { header += pad(c.title, 9) }
     b.put(inner.x, y, header, theme.label, clip: inner)
+    // The key that changes what the halves show, where the columns leave room for it.
+    let hint = "v: panels shown"
+    if inner.width - header.count >= hint.count + 2 { b.put(inner.maxX - hint.count, y, hint, theme.label) }
     y += 1
     let now = step - 1
     for (name, work) in [("a step", run.workA), ("b step", run.workB)] {

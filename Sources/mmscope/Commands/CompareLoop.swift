@@ -42,12 +42,21 @@ struct CompareLoop {
         dirty = false
       }
       if let key = session.readKey() {
-        if key == .tab || key == .backTab {
+        if key == .char("v") {
           compare.focus = compare.focus.next
-          state.message = "showing: \(compare.focus.name) (Tab: next)"
+          state.message = "showing: \(compare.focus.name) (v: next)"
         } else if let why = refused(key) {
           state.message = why
         } else if key != .resize {
+          // Focus and cursor keys work on what the halves show.
+          switch compare.focus {
+          case .all:
+            let side = CompareFrame.sideSize(width: session.width, height: session.height)
+            state.showPanels(Set(Layout.compute(width: side.width, height: side.height).panels.keys))
+          case .panel(let p):
+            state.focus = p
+            state.showPanels([p])
+          }
           let input = compare.inputA.phases.count >= compare.inputB.phases.count ? compare.inputA : compare.inputB
           state.handle(key, timeline: &compare.timelineA, input: input)
         }
