@@ -59,6 +59,22 @@ import Testing
     }
   }
 
+  /// A deep free tree in a quarter of the screen: collapsed subtrees keep their counts whole ("… 7")
+  /// or drop them, never "… 1" for 15 at the border.
+  @Test func narrowTreeLinesKeepNumbersWhole() throws {
+    var c = try session("thread-stacks", "vmap-nodes=off")
+    let b = frame(&c, step: 6700, 120, 40, color: false)
+    let treeRows = (9..<30).map { row(b, $0) }.filter { $0.hasPrefix("│") }
+    #expect(treeRows.count > 10)
+    for line in treeRows {
+      let tree = Array(line.prefix(30))
+      // Column 29 is the tree panel's right border; what touches it must not be a digit or a comma.
+      guard tree.count == 30, tree[29] == "│" else { continue }
+      #expect(!(tree[28].isNumber || tree[28] == ","), "cut at the border: \(String(tree))")
+    }
+    #expect(treeRows.contains { $0.contains("/… 7 ") })
+  }
+
   @Test func tooSmallForTwoHalvesSaysSo() throws {
     var c = try session("teach-fits", "policy=legacy")
     let b = frame(&c, step: 3, 70, 24)

@@ -299,8 +299,12 @@ enum TreePanel {
       }
       switch line.content {
       case .closed(let count, let max):
-        let full = "… \(count) node\(count == 1 ? "" : "s"), max \(Units.size(max))"
-        let text = full.count < inner.maxX - x ? full : "… \(count), max \(Units.size(max))"
+        // The longest form that fits whole: a count or size is never cut at the border.
+        let forms = [
+          "… \(count) node\(count == 1 ? "" : "s"), max \(Units.size(max))", "… \(count), max \(Units.size(max))",
+          "… \(count)", "…",
+        ]
+        let text = forms.first { $0.count < inner.maxX - x } ?? ""
         b.put(x, y, text, theme.label, clip: inner)
       case .node(let n):
         let glyphs = (path[line.id] ?? []).map(decisionGlyph).joined()
