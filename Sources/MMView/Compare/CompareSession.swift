@@ -20,6 +20,9 @@ public struct CompareSession: Sendable {
   ) {
     let b = variant.applied(to: a, keepExpectations: false)
     run = ComparedRun(a: a, b: b)
+    // Side b re-placed what the recorded kernel placed: say so wherever b is named.
+    let dropped = b.notes.count > a.notes.count && b.notes.last?.contains("(at=) ignored") == true
+    let labels = dropped ? (a: labels.a, b: labels.b + " (its own placements, not the trace's at=)") : labels
     timelineA = Timeline(script: a) { done, total in progress?(done, 2 * total) }
     timelineB = Timeline(script: b) { done, total in progress?(total + done, 2 * total) }
     self.labels = labels
