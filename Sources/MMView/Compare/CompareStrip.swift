@@ -35,9 +35,13 @@ enum CompareStrip {
       r, title: "b = a with \(labels.b)  ·  a: \(labels.a)", style: theme.border, titleStyle: theme.label.emboldened)
     let inner = r.inset(1)
     let labelWidth = 8
-    // Columns that fit; metadata always last.
+    // Columns that fit, those where either side did something first; metadata always last.
     let fit = max(1, (inner.width - labelWidth) / 9)
-    let shown = Array(columns.prefix(columns.count - 1).prefix(fit - 1)) + [columns.last!]
+    let counts = columns.dropLast()
+    let used = counts.filter { c in run.workA.contains { c.value($0) > 0 } || run.workB.contains { c.value($0) > 0 } }
+    let unused = counts.filter { c in !used.contains { $0.title == c.title } }
+    let chosen = Set((used + unused).prefix(fit - 1).map(\.title))
+    let shown = counts.filter { chosen.contains($0.title) } + [columns.last!]
     var y = inner.y
     var header = String(repeating: " ", count: labelWidth)
     for c in shown { header += pad(c.title, 9) }
