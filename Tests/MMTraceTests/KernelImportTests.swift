@@ -89,6 +89,43 @@ import Testing
     #expect(r.violations.isEmpty)
   }
 
+  /// The kernel reuses a range without a traced allocation: X is allocated, freed and purged, then
+  /// freed again with nothing traced in between. That is an allocation the trace did not show, not an
+  /// area from before the trace (which would collide with the trace's own allocation of X).
+  @Test func aRangeReusedWithoutATracedAllocationIsInferred() throws {
+    let x: UInt64 = 0xffff_c900_0000_0000
+    let y = x + 0x2000
+    let range = "vstart=0xffffc90000000000 vend=0xffffe8ffffffffff failed=0"
+    let text =
+      "# tracer: nop\n"
+        + """
+        a-1 [000] ..... 1.0: alloc_vmap_area: va_start: \(x) size=8192 align=4096 \(range)
+        a-1 [000] ..... 1.1: free_vmap_area_noflush: va_start=\(x.hex) nr_lazy=2 nr_lazy_max=16384
+        a-1 [000] ..... 1.2: purge_vmap_area_lazy: start=\(x.hex) end=\(y.hex) num_purged=1
+        a-1 [000] ..... 1.3: alloc_vmap_area: va_start: \(y) size=8192 align=4096 \(range)
+        a-1 [000] ..... 1.4: free_vmap_area_noflush: va_start=\(y.hex) nr_lazy=2 nr_lazy_max=16384
+        a-1 [000] ..... 1.5: free_vmap_area_noflush: va_start=\(x.hex) nr_lazy=4 nr_lazy_max=16384
+        a-1 [000] ..... 1.6: purge_vmap_area_lazy: start=\(x.hex) end=\((y + 0x2000).hex) num_purged=2
+
+        """
+    let imported = try KernelImporter.importFile(path: try temp("reuse.txt", text))
+    #expect(imported.errors.isEmpty)
+    #expect(imported.inferredAllocs == 1 && imported.learnedAreas.isEmpty && imported.unknownFrees == 0)
+    #expect(imported.inferredSizeDisagreements == 0)
+    #expect(imported.document.config.kva.earlyBusy.isEmpty)
+    // The inferred allocation round-trips through the .mmtrace text.
+    let printed = TracePrinter.text(imported.document)
+    #expect(printed.contains("alloc_vmap_area size=0x2000 align=0x1000 kind=unknown at=0xffffc90000000000 inferred"))
+    var parser = TraceParser(file: "reuse.mmtrace")
+    let reparsed = parser.parse(printed)
+    #expect(parser.errors.isEmpty && reparsed.script.items == imported.document.script.items)
+    let r = Checker.run(imported.document.script)
+    #expect(r.clean && r.warnings.isEmpty, "\(r.warnings.map(\.message))")
+    let stats = MachineStats(machine: r.machine, step: 7, events: 7)
+    #expect(stats.vmalloc.allocs == 3 && stats.vmalloc.inferredAllocs == 1 && stats.vmalloc.frees == 3)
+    #expect(r.machine.counters.kernelPurgedAreas == 3 && r.machine.counters.purgedAreas == 3)
+  }
+
   /// Thousands of corrupted kernel trace lines: never a crash; whatever imports replays soundly.
   @Test func corruptedKernelLinesNeverCrash() throws {
     let reader = try LineReader(path: fixture("perf-script-vmalloc-kmem.txt.gz"))

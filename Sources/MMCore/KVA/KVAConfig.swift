@@ -65,6 +65,9 @@ public struct KVARequest: Sendable, Equatable, Codable {
   /// The recorded kernel failed this allocation (`failed=1` in the trace event): replaying it records
   /// the failure and changes nothing.
   public var recordedFailure = false
+  /// Not a recorded event: the importer inferred it (the trace freed the range again with no traced
+  /// allocation in between), so the kernel allocated it on a path the trace does not show.
+  public var inferred = false
 
   public init(
     size: UInt64, align: UInt64 = KernelConstants.pageSize,

@@ -11,6 +11,8 @@ public struct Counters: Sendable, Equatable, Codable {
   public var nodesVisited = 0
   /// Busy areas the pre-5.2 allocator walked in its list (0 under the augmented tree).
   public var areasWalked = 0
+  /// Allocations an importer inferred (a range freed twice with no traced allocation between).
+  public var inferredAllocs = 0
   /// Areas the kernel's recorded purges say they purged (imported traces), beside `purgedAreas`, the
   /// ones the model knew about.
   public var kernelPurgedAreas = 0
@@ -39,6 +41,7 @@ public struct Counters: Sendable, Equatable, Codable {
     switch r.operation {
     case .alloc:
       if r.error == nil { allocs += 1 } else { failed += 1 }
+      if r.error == nil && r.request?.inferred == true { inferredAllocs += 1 }
       if let a = r.agrees, let area = r.area {
         if a {
           agreements += 1

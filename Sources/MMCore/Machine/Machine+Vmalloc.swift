@@ -3,7 +3,9 @@
 extension Machine {
   mutating func allocVmapArea(_ reqIn: KVARequest, kind: AreaKind, name: String?, step: inout StepReport) {
     var req = reqIn
-    req.owner = registerOwner(kind: kind, name: name)
+    // An allocation the importer inferred is shown as such (its owner's name), without taking a name
+    // later operations could use.
+    req.owner = registerOwner(kind: kind, name: name ?? (req.inferred ? "(inferred: not in the trace)" : nil))
     let r = kva.alloc(req)
     if let area = r.area, let name { names[name] = area.start }
     counters.record(r)

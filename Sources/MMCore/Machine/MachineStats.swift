@@ -16,6 +16,7 @@ public struct MachineStats: Sendable, Equatable, Codable {
     public var poolHits = 0
     public var nodesVisited = 0
     public var areasWalked = 0
+    public var inferredAllocs = 0
     /// Imported kernel traces: areas the kernel's purges reported, and how often the engine's own
     /// choice agreed with the recorded placement.
     public var kernelPurgedAreas = 0
@@ -36,6 +37,7 @@ public struct MachineStats: Sendable, Equatable, Codable {
       case poolHits = "pool_hits"
       case nodesVisited = "nodes_visited"
       case areasWalked = "areas_walked"
+      case inferredAllocs = "inferred_allocs"
       case kernelPurgedAreas = "kernel_purged_areas"
       case agreements, divergences
       case unknownBelow = "unknown_below"
@@ -151,6 +153,7 @@ public struct MachineStats: Sendable, Equatable, Codable {
     v.poolHits = c.poolHits
     v.nodesVisited = c.nodesVisited
     v.areasWalked = c.areasWalked
+    v.inferredAllocs = c.inferredAllocs
     v.kernelPurgedAreas = c.kernelPurgedAreas
     v.agreements = c.agreements
     v.divergences = c.divergences

@@ -20,7 +20,7 @@ extension TraceParser {
       guard
         let a = args(
           tokens, allowed: keys(["size", "align", "vstart", "vend", "kind", "cpu", "as"] + (raw ? ["at"] : [])),
-          flags: raw ? ["failed"] : ["noguard", "huge"], line: line, op: name),
+          flags: raw ? ["failed", "inferred"] : ["noguard", "huge"], line: line, op: name),
         positional(a, count: 0, line: line, column: col, op: name, what: "only key=value arguments") != nil
       else { return nil }
       parsed = a
@@ -51,6 +51,7 @@ extension TraceParser {
         var req = KVARequest(size: size!, align: align!, vstart: vstart!, vend: vend!, cpu: cpu)
         req.at = at
         req.recordedFailure = a.flags.contains("failed")
+        req.inferred = a.flags.contains("inferred")
         op = .allocVmapArea(req, kind: kind, name: asName)
       } else {
         op = .vmalloc(

@@ -89,6 +89,7 @@ public enum TracePrinter {
       if r.cpu != 0 { p.append("cpu=\(r.cpu)") }
       if let at = r.at { p.append("at=\(at.hex)") }
       if r.recordedFailure { p.append("failed") }
+      if r.inferred { p.append("inferred") }
       if let name { p.append("as=\(name)") }
     case .vfree(let r, let cpu):
       p = ["vfree", target(r)]

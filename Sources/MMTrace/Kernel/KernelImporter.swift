@@ -19,6 +19,12 @@ public struct KernelImport: Sendable {
   /// could not be learned.
   public var learnedAreas: [Span] = []
   public var unknownFrees = 0
+  /// Ranges the trace allocated and freed, then freed again with no traced allocation between: the
+  /// kernel reused them on a path the trace does not show. Each gets an inferred allocation before
+  /// its second free, sized as the trace's last allocation there; `inferredSizeDisagreements` counts
+  /// those where nr_lazy's step in line order said otherwise (frees on other CPUs interleave).
+  public var inferredAllocs = 0
+  public var inferredSizeDisagreements = 0
   /// Page frees of blocks never allocated in the trace (pre-existing), and per-CPU-level page events
   /// (alloc and free hits of per-CPU lists) counted but not applied to the buddy lists.
   public var preexistingPageFrees = 0
@@ -146,6 +152,8 @@ public enum KernelImporter {
     var result = KernelImport(document: TraceDocument(config: MachineConfig(cpus: cpus), lines: []))
     var lines: [TraceLine] = []
     var allocated: [UInt64: UInt64] = [:]
+    // Addresses the trace allocated and freed since, with the size it allocated there.
+    var freedBefore: [UInt64: UInt64] = [:]
     var learned = DisjointSpans()
     var lastNrLazy: UInt64? = nil
     var livePages: [UInt64: Int] = [:]
@@ -164,8 +172,23 @@ public enum KernelImporter {
         req.at = addr
         lines.append(TraceLine(item: .operation(.allocVmapArea(req, kind: .vmalloc, name: nil)), line: e.line))
         allocated[addr] = size
+        freedBefore.removeValue(forKey: addr)
       case .freeVmapArea(let addr, let nrLazy, _):
-        if allocated.removeValue(forKey: addr) == nil {
+        if let size = allocated.removeValue(forKey: addr) {
+          freedBefore[addr] = size
+        } else if let size = freedBefore[addr] {
+          // Freed before with no traced allocation since: the kernel allocated the range again out of
+          // the trace's sight. Infer that allocation where the free shows it, not a busy area from
+          // before the trace (which would collide with the trace's own allocation there).
+          if let last = lastNrLazy, nrLazy > last, (nrLazy - last) &* page != size {
+            result.inferredSizeDisagreements += 1
+          }
+          var req = KVARequest(size: size, align: page, cpu: e.cpu)
+          req.at = addr
+          req.inferred = true
+          lines.append(TraceLine(item: .operation(.allocVmapArea(req, kind: .unknown, name: nil)), line: e.line))
+          result.inferredAllocs += 1
+        } else {
           // nr_lazy is below 2^52 pages (checked by the parser); the end must not pass ULONG_MAX.
           if let last = lastNrLazy, nrLazy > last {
             let (end, wraps) = addr.addingReportingOverflow((nrLazy - last) &* page)

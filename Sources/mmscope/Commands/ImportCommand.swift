@@ -88,6 +88,10 @@ struct ImportCommand: ParsableCommand {
     summary +=
       "pre-existing areas learned from frees: \(result.learnedAreas.count); frees of unknown size: \(result.unknownFrees)\n"
     summary +=
+      "allocations inferred (a range freed again with no traced allocation between): \(result.inferredAllocs)"
+      + (result.inferredSizeDisagreements > 0
+        ? " (\(result.inferredSizeDisagreements) where nr_lazy's step disagreed with the last size)" : "") + "\n"
+    summary +=
       "page frees of blocks allocated before the trace: \(result.preexistingPageFrees); per-CPU-level page events: \(result.perCPUEvents)\n"
     summary += "failed allocations recorded: \(result.failedAllocations)\n"
     if result.errorCount > 0 {
