@@ -24,6 +24,9 @@ public struct KernelImport: Sendable {
   /// its second free, sized as the trace's last allocation there; `inferredSizeDisagreements` counts
   /// those where nr_lazy's step in line order said otherwise (frees on other CPUs interleave).
   public var inferredAllocs = 0
+  /// Events whose timestamp is earlier than one before them in the file (per-CPU buffers merged
+  /// without sorting): the import replays every event in timestamp order.
+  public var reordered = 0
   public var inferredSizeDisagreements = 0
   /// Page frees of blocks never allocated in the trace (pre-existing), and per-CPU-level page events
   /// (alloc and free hits of per-CPU lists) counted but not applied to the buddy lists.
@@ -46,6 +49,11 @@ extension KernelImport {
       out.append(
         n(unknownFrees, "free", "frees")
           + " of an area the trace never allocated and whose size nr_lazy does not give left out")
+    }
+    if reordered > 0 {
+      out.append(
+        n(reordered, "event", "events")
+          + " out of time order across CPUs (per-CPU buffers merged): replayed in timestamp order")
     }
     if preexistingPageFrees > 0 {
       out.append(
@@ -116,6 +124,19 @@ public enum KernelImporter {
     -> KernelImport
   {
     let page = KernelConstants.pageSize
+    // Per-CPU buffers merged without sorting put one CPU's later events before another's earlier
+    // ones; the kernel did them in timestamp order, so that is the order to replay (ties keep the
+    // file's order).
+    var latest = -Double.infinity
+    var late = 0
+    for e in events {
+      if e.timestamp < latest { late += 1 } else { latest = e.timestamp }
+    }
+    var events = events
+    if late > 0 {
+      events = events.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
+        .map(\.element)
+    }
     let cpus = max(headerCPUs ?? 0, (events.map(\.cpu).max() ?? 0) + 1)
     var maxPFN: UInt64 = 0
     var zoneLocked = false
@@ -145,11 +166,12 @@ public enum KernelImporter {
       }
     }
     // Copy the events only when some are left out (a real trace rarely has any).
-    let events = beyond == 0 ? events : events.filter { (blockEnd($0) ?? 0) <= pageLimit }
+    if beyond > 0 { events = events.filter { (blockEnd($0) ?? 0) <= pageLimit } }
     // Memory: at least 1 GiB, rounded up to whole gigabytes above the highest pfn the trace touches.
     let gib = UInt64(1) << 30
     let bytes = max(gib, ((maxPFN * page + gib - 1) / gib) * gib)
     var result = KernelImport(document: TraceDocument(config: MachineConfig(cpus: cpus), lines: []))
+    result.reordered = late
     var lines: [TraceLine] = []
     var allocated: [UInt64: UInt64] = [:]
     // Addresses the trace allocated and freed since, with the size it allocated there.

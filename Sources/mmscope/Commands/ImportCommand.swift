@@ -94,6 +94,9 @@ struct ImportCommand: ParsableCommand {
     summary +=
       "page frees of blocks allocated before the trace: \(result.preexistingPageFrees); per-CPU-level page events: \(result.perCPUEvents)\n"
     summary += "failed allocations recorded: \(result.failedAllocations)\n"
+    if result.reordered > 0 {
+      summary += "events out of time order across CPUs: \(result.reordered) (written in timestamp order)\n"
+    }
     if result.errorCount > 0 {
       summary += "\(SourceOptions.problems(result.errorCount)) (listed above); every valid event was written\n"
     }
