@@ -153,6 +153,31 @@ import Testing
     #expect(r.clean && r.warnings.isEmpty, "\(r.warnings.map(\.message))")
   }
 
+  /// Frees on two CPUs: U (never allocated in the trace) is printed with nr_lazy 9 between K's 2 and
+  /// V's 4. In file order U would be 7 pages; its predecessor in nr_lazy order is 4, so 5 pages.
+  @Test func anUnknownAreaIsSizedFromItsPredecessorInNrLazyOrder() throws {
+    let k: UInt64 = 0xffff_c900_0000_0000
+    let v = k + 0x2000
+    let u: UInt64 = 0xffff_c900_0010_0000
+    let range = "vstart=0xffffc90000000000 vend=0xffffe8ffffffffff failed=0"
+    let text =
+      "# tracer: nop\n"
+        + """
+        a-1 [000] ..... 1.0: alloc_vmap_area: va_start: \(k) size=8192 align=4096 \(range)
+        a-1 [000] ..... 1.1: alloc_vmap_area: va_start: \(v) size=8192 align=4096 \(range)
+        a-1 [000] ..... 1.2: purge_vmap_area_lazy: start=0x0 end=0x0 num_purged=0
+        a-1 [000] ..... 1.3: free_vmap_area_noflush: va_start=\(k.hex) nr_lazy=2 nr_lazy_max=16384
+        b-2 [001] ..... 1.4: free_vmap_area_noflush: va_start=\(u.hex) nr_lazy=9 nr_lazy_max=16384
+        a-1 [000] ..... 1.5: free_vmap_area_noflush: va_start=\(v.hex) nr_lazy=4 nr_lazy_max=16384
+
+        """
+    let imported = try KernelImporter.importFile(path: try temp("interleaved.txt", text))
+    #expect(imported.errors.isEmpty && imported.unknownFrees == 0)
+    #expect(imported.learnedAreas == [Span(u, u + 5 * 4096)])
+    let r = Checker.run(imported.document.script)
+    #expect(r.clean && r.warnings.isEmpty, "\(r.warnings.map(\.message))")
+  }
+
   /// Thousands of corrupted kernel trace lines: never a crash; whatever imports replays soundly.
   @Test func corruptedKernelLinesNeverCrash() throws {
     let reader = try LineReader(path: fixture("perf-script-vmalloc-kmem.txt.gz"))

@@ -177,9 +177,35 @@ public enum KernelImporter {
     // Addresses the trace allocated and freed since, with the size it allocated there.
     var freedBefore: [UInt64: UInt64] = [:]
     var learned = DisjointSpans()
-    var lastNrLazy: UInt64? = nil
+    // Each free's nr_lazy predecessor: the largest nr_lazy below it among the frees of its purge epoch
+    // (between two recorded purges). Frees on several CPUs interleave, so in file order nr_lazy can
+    // step by two areas at once or go backwards; sorted, each step is one area's pages.
+    var predecessor: [Int: UInt64] = [:]
+    var epoch: [(index: Int, nrLazy: UInt64)] = []
+    func closeEpoch() {
+      let sorted = epoch.map(\.nrLazy).sorted()
+      for (i, v) in epoch {
+        // The first index holding a value >= v; the one before it is the largest below v.
+        var lo = 0
+        var hi = sorted.count
+        while lo < hi {
+          let mid = (lo + hi) / 2
+          if sorted[mid] < v { lo = mid + 1 } else { hi = mid }
+        }
+        if lo > 0 { predecessor[i] = sorted[lo - 1] }
+      }
+      epoch.removeAll(keepingCapacity: true)
+    }
+    for (i, e) in events.enumerated() {
+      switch e.payload {
+      case .freeVmapArea(_, let nrLazy, _): epoch.append((i, nrLazy))
+      case .purgeVmapArea: closeEpoch()
+      default: break
+      }
+    }
+    closeEpoch()
     var livePages: [UInt64: Int] = [:]
-    for e in events {
+    for (index, e) in events.enumerated() {
       result.events[e.name, default: 0] += 1
       switch e.payload {
       case .allocVmapArea(let addr, let size, let align, let vstart, let vend, let failed):
@@ -202,7 +228,7 @@ public enum KernelImporter {
           // Freed before with no traced allocation since: the kernel allocated the range again out of
           // the trace's sight. Infer that allocation where the free shows it, not a busy area from
           // before the trace (which would collide with the trace's own allocation there).
-          if let last = lastNrLazy, nrLazy > last, (nrLazy - last) &* page != size {
+          if let last = predecessor[index], (nrLazy - last) &* page != size {
             result.inferredSizeDisagreements += 1
           }
           var req = KVARequest(size: size, align: page, cpu: e.cpu)
@@ -212,7 +238,7 @@ public enum KernelImporter {
           result.inferredAllocs += 1
         } else {
           // nr_lazy is below 2^52 pages (checked by the parser); the end must not pass ULONG_MAX.
-          if let last = lastNrLazy, nrLazy > last {
+          if let last = predecessor[index] {
             let (end, wraps) = addr.addingReportingOverflow((nrLazy - last) &* page)
             let span = Span(addr, end)
             if (nrLazy - last) < InputLimits.maxLazyPages >> 12 && !wraps && KVAConfig.isValidEarlyBusy(span)
@@ -221,19 +247,15 @@ public enum KernelImporter {
               // learned
             } else {
               result.unknownFrees += 1
-              lastNrLazy = nrLazy
               continue
             }
           } else {
             result.unknownFrees += 1
-            lastNrLazy = nrLazy
             continue
           }
         }
-        lastNrLazy = nrLazy
         lines.append(TraceLine(item: .operation(.vfree(.address(addr), cpu: e.cpu)), line: e.line))
       case .purgeVmapArea(_, _, let purged):
-        lastNrLazy = nil
         lines.append(TraceLine(item: .operation(.kernelPurge(recorded: purged)), line: e.line))
       case .pageAllocZoneLocked(let pfn, let order, let mt, _):
         lines.append(
