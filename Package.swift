@@ -31,7 +31,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "mmscope-bench", dependencies: ["MMCore", "MMTrace", "MMView"], path: "Benchmarks"),
+    .executableTarget(
+      name: "mmscope-bench", dependencies: ["MMCore", "MMTrace", "MMView"], path: "Benchmarks", exclude: ["scripts"]),
     .testTarget(name: "MMCoreTests", dependencies: ["MMCore"]),
     .testTarget(name: "MMTraceTests", dependencies: ["MMTrace", "MMCore"]),
     .testTarget(name: "MMViewTests", dependencies: ["MMView", "MMTrace", "MMCore"]),
