@@ -25,6 +25,29 @@ import Testing
     #expect(m.violations().isEmpty)
   }
 
+  /// Page metadata is shared between copies in chunks: a copy changed afterwards (a timeline's
+  /// replay from a checkpoint) must leave the original exactly as it was, chunk by chunk.
+  @Test func copiesOfTheBuddyStateStayIndependent() {
+    var original = machine(64 * Self.mib)
+    _ = original.apply(.allocPages(order: 0, migratetype: .movable, zone: .normal, cpu: 0, name: "a"))
+    let snapshot = original
+    let before = original.memory.zones.map(\.nrFree)
+    var copy = original
+    for i in 0..<300 {
+      _ = copy.apply(.allocPages(order: i % 4, migratetype: .unmovable, zone: .normal, cpu: 0, name: "p\(i)"))
+    }
+    _ = copy.apply(.freePages(.name("a"), order: 0, cpu: 0))
+    #expect(copy.memory.zones.map(\.nrFree) != before)
+    #expect(original.memory.zones.map(\.nrFree) == before && original.violations().isEmpty && copy.violations().isEmpty)
+    // The original still holds "a" where the copy freed it, and nothing the copy allocated.
+    let pfn = original.pageNames["a"]!.pfn
+    let zone = original.memory.zones.first { $0.contains(pfn) }!
+    #expect(zone.allocatedBlock(at: pfn) != nil)
+    #expect(copy.memory.zones.first { $0.contains(pfn) }!.allocatedBlock(at: pfn) == nil)
+    #expect(original.memory.zones.reduce(0) { $0 + $1.allocatedBlocks } == 1)
+    #expect(snapshot.memory.zones.map(\.nrFree) == before)
+  }
+
   @Test func vmallocTakesUnmovablePagesAndClaimsABlock() {
     var m = machine(64 * Self.mib)
     let r = m.apply(.vmalloc(VmallocRequest(size: 3 * 4096, name: "v")))

@@ -20,33 +20,72 @@ struct PageInfo: Sendable {
 }
 
 /// Per-page metadata kept only for pages that start a free or allocated block: a zone of gigabytes
-/// holds entries for its blocks, not its pages, so machines of any size are cheap to build and copy.
+/// holds entries for its blocks, not its pages, so machines of any size are cheap to build.
+///
+/// The entries live in chunks of 256 pages, each a shared reference copied only when it is changed
+/// while another copy holds it. A timeline keeps hundreds of machine copies (checkpoints); with one
+/// table, the first change after each checkpoint copied every entry of the zone (hundreds of MB on a
+/// real trace), where now it copies the chunk it touches and the small table of chunk references.
 struct SparsePages: Sendable {
-  private var entries: [Int: PageInfo] = [:]
+  static let chunkShift = 8
+
+  final class Chunk: @unchecked Sendable {
+    // Only ever mutated while uniquely referenced (see `chunk(_:)`), so sharing it is safe.
+    var entries: [Int: PageInfo]
+    init(_ entries: [Int: PageInfo] = [:]) { self.entries = entries }
+  }
+
+  private var chunks: [Int: Chunk] = [:]
+  /// How many entries there are (kept, since the chunks do not know each other).
+  private(set) var count = 0
 
   @inline(__always)
   subscript(i: Int) -> PageInfo {
-    get { entries[Int(i)] ?? PageInfo() }
+    get { chunks[i >> Self.chunkShift]?.entries[i] ?? PageInfo() }
     set {
-      if newValue.state == .tail && newValue.prev < 0 && newValue.next < 0 {
-        entries[Int(i)] = nil
+      let empty = newValue.state == .tail && newValue.prev < 0 && newValue.next < 0
+      let key = i >> Self.chunkShift
+      if empty {
+        guard chunks[key]?.entries[i] != nil else { return }
+        let c = chunk(key)
+        c.entries[i] = nil
+        count -= 1
+        if c.entries.isEmpty { chunks[key] = nil }
       } else {
-        entries[Int(i)] = newValue
+        let c = chunk(key)
+        if c.entries.updateValue(newValue, forKey: i) == nil { count += 1 }
       }
     }
   }
 
-  /// Changes an entry that exists (a list neighbour) with one hash lookup.
+  /// The chunk at `key`, created if missing and copied first if another copy of the table shares it.
+  @inline(__always)
+  private mutating func chunk(_ key: Int) -> Chunk {
+    if let c = chunks[key] {
+      if isKnownUniquelyReferenced(&chunks[key]!) { return c }
+      let copy = Chunk(c.entries)
+      chunks[key] = copy
+      return copy
+    }
+    let c = Chunk()
+    chunks[key] = c
+    return c
+  }
+
+  /// Changes an entry that exists (a list neighbour).
   @inline(__always)
   mutating func update(_ i: Int, _ body: (inout PageInfo) -> Void) {
-    body(&entries[i, default: PageInfo()])
+    let c = chunk(i >> Self.chunkShift)
+    if c.entries[i] == nil { count += 1 }
+    body(&c.entries[i, default: PageInfo()])
   }
 
   /// Offsets of all block heads, in no particular order.
-  var heads: Dictionary<Int, PageInfo>.Keys { entries.keys }
-  var count: Int { entries.count }
+  var heads: [Int] { chunks.values.flatMap { $0.entries.keys } }
   /// Entries that head an allocated block.
-  var allocatedBlocks: Int { entries.values.reduce(0) { $0 + ($1.state == .allocated ? 1 : 0) } }
+  var allocatedBlocks: Int {
+    chunks.values.reduce(0) { n, c in n + c.entries.values.reduce(0) { $0 + ($1.state == .allocated ? 1 : 0) } }
+  }
 }
 
 /// One zone's buddy allocator (`struct zone` + `free_area[]`), over pfns [start, end): free lists per
