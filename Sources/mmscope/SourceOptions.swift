@@ -50,21 +50,25 @@ struct SourceOptions: ParsableArguments {
     FileHandle.standardError.write(Data(text.utf8))
   }
 
+  /// A trace file as it is: one that cannot be read exits 66; a malformed one prints every problem and
+  /// exits 65.
+  static func load(_ file: String) throws -> Script {
+    try InputFile.check(file)
+    do {
+      return try TraceSource.load(path: file)
+    } catch let e as TraceSource.LoadError {
+      FileHandle.standardError.write(Data((e.description + "\n").utf8))
+      throw ExitCode(65)
+    }
+  }
+
   /// "1 problem", "3 problems": one wording for every command.
   static func problems(_ n: Int) -> String { n == 1 ? "1 problem" : "\(n) problems" }
 
   /// The script: a scenario's, or the file's. A file that cannot be read exits 66; a malformed one
   /// prints every problem and exits 65.
   func script() throws -> Script {
-    if let file {
-      try InputFile.check(file)
-      do {
-        return machine.variant.applied(to: try TraceSource.load(path: file))
-      } catch let e as TraceSource.LoadError {
-        FileHandle.standardError.write(Data((e.description + "\n").utf8))
-        throw ExitCode(65)
-      }
-    }
+    if let file { return machine.variant.applied(to: try Self.load(file)) }
     return machine.scenarioVariant.applied(to: ScenarioLibrary.named(scenario!)!.script(machine.scenarioOptions))
   }
 }

@@ -23,6 +23,21 @@ public struct StepWork: Sendable, Equatable {
 
   /// Search work of either allocator, so one sparkline can hold both sides.
   public var searchWork: Int { visited + walked + execWork }
+
+  /// The counts of `self` and `w` added; metadata bytes, placement and failure are `w`'s (what holds
+  /// after the later step).
+  func adding(_ w: StepWork) -> StepWork {
+    var s = w
+    s.visited += visited
+    s.walked += walked
+    s.poolHits += poolHits
+    s.buddySplits += buddySplits
+    s.descriptors += descriptors
+    s.directMapSplits += directMapSplits
+    s.lockAcquisitions += lockAcquisitions
+    s.execWork += execWork
+    return s
+  }
 }
 
 /// One script run on two machines that differ only in some machine options, step by step.
@@ -34,6 +49,11 @@ public struct ComparedRun: Sendable {
   public private(set) var workB: [StepWork] = []
   public private(set) var machineA: Machine
   public private(set) var machineB: Machine
+  /// `totalA[i]`: steps 1...i+1 summed (prefix sums, so a frame reads a total without a pass).
+  public private(set) var totalA: [StepWork] = []
+  public private(set) var totalB: [StepWork] = []
+  /// Steps placed differently or failed on one side only, counted once.
+  public private(set) var differenceCount = 0
 
   /// Runs `script` as it is (side a) and with `variant` applied (side b), recorded placements
   /// dropped on b when the variant changes where things go.
@@ -55,6 +75,26 @@ public struct ComparedRun: Sendable {
       if i < opsA.count { workA.append(Self.apply(opsA[i], to: &machineA)) }
       if i < opsB.count { workB.append(Self.apply(opsB[i], to: &machineB)) }
     }
+    totalA = Self.prefixSums(workA)
+    totalB = Self.prefixSums(workB)
+    differenceCount = (0..<self.steps).reduce(0) { $0 + (differs(at: $1) ? 1 : 0) }
+  }
+
+  static func prefixSums(_ work: [StepWork]) -> [StepWork] {
+    var out: [StepWork] = []
+    out.reserveCapacity(work.count)
+    var sum = StepWork()
+    for w in work {
+      sum = sum.adding(w)
+      out.append(sum)
+    }
+    return out
+  }
+
+  /// Side a's and b's totals over steps 1...step (zero work at step 0).
+  public func totals(upTo step: Int) -> (a: StepWork, b: StepWork) {
+    func pick(_ t: [StepWork]) -> StepWork { step <= 0 || t.isEmpty ? StepWork() : t[min(step, t.count) - 1] }
+    return (pick(totalA), pick(totalB))
   }
 
   public var steps: Int { max(workA.count, workB.count) }
@@ -103,7 +143,4 @@ public struct ComparedRun: Sendable {
     }
     return out
   }
-
-  /// How many steps differ in all.
-  public var differenceCount: Int { (0..<steps).reduce(0) { $0 + (differs(at: $1) ? 1 : 0) } }
 }

@@ -8,8 +8,6 @@ enum CompareStrip {
   struct Column: Sendable {
     var title: String
     var value: @Sendable (StepWork) -> UInt64
-    /// Summed over steps (counts), or the value at the step (bytes held).
-    var cumulative = true
     var bytes = false
   }
 
@@ -22,7 +20,7 @@ enum CompareStrip {
     Column(title: "dm.split") { UInt64($0.directMapSplits) },
     Column(title: "locks") { UInt64($0.lockAcquisitions) },
     Column(title: "exec") { UInt64($0.execWork) },
-    Column(title: "metadata", value: { $0.metadataBytes }, cumulative: false, bytes: true),
+    Column(title: "metadata", value: { $0.metadataBytes }, bytes: true),
   ]
 
   static let sparks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
@@ -38,7 +36,8 @@ enum CompareStrip {
     // Columns that fit, those where either side did something first; metadata always last.
     let fit = max(1, (inner.width - labelWidth) / 9)
     let counts = columns.dropLast()
-    let used = counts.filter { c in run.workA.contains { c.value($0) > 0 } || run.workB.contains { c.value($0) > 0 } }
+    let all = run.totals(upTo: run.steps)
+    let used = counts.filter { c in c.value(all.a) > 0 || c.value(all.b) > 0 }
     let unused = counts.filter { c in !used.contains { $0.title == c.title } }
     let chosen = Set((used + unused).prefix(fit - 1).map(\.title))
     let shown = counts.filter { chosen.contains($0.title) } + [columns.last!]
@@ -59,15 +58,11 @@ enum CompareStrip {
       b.put(inner.x, y, line, .plain, clip: inner)
       y += 1
     }
-    for (name, work) in [("a total", run.workA), ("b total", run.workB)] {
+    let totals = run.totals(upTo: step)
+    for (name, total) in [("a total", totals.a), ("b total", totals.b)] {
       var line = name.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
-      let upTo = min(max(step, 0), work.count)
-      for c in shown {
-        let v: UInt64 =
-          c.cumulative
-          ? work[0..<upTo].reduce(0) { $0 &+ c.value($1) } : (upTo > 0 ? c.value(work[upTo - 1]) : 0)
-        line += pad(number(v, bytes: c.bytes), 9)
-      }
+      // Counts are summed up to the step; metadata bytes are what is held at it (`adding` keeps it).
+      for c in shown { line += pad(number(c.value(total), bytes: c.bytes), 9) }
       b.put(inner.x, y, line, theme.black, clip: inner)
       y += 1
     }

@@ -17,7 +17,7 @@ struct CompareLoop {
   }
 
   static func show(_ opened: ViewCommand.Opened, variant: MachineVariant, in session: TerminalSession) {
-    let a = DiffCommand.describe(opened.script.config)
+    let a = opened.script.config.summary
     let b = "\(variant)"
     session.draw(
       Frame.message(

@@ -92,13 +92,7 @@ struct ContentionCommand: ParsableCommand {
       perCPU = { ParallelWorkload.replicate(ops, cpus: $0) }
     } else {
       if let file {
-        try InputFile.check(file)
-        do {
-          script = try TraceSource.load(path: file)
-        } catch let e as TraceSource.LoadError {
-          FileHandle.standardError.write(Data((e.description + "\n").utf8))
-          throw ExitCode(65)
-        }
+        script = try SourceOptions.load(file)
       } else {
         script = ScenarioLibrary.named(scenario!)!.script(ScenarioOptions(seed: seed, steps: steps))
       }

@@ -52,21 +52,8 @@ struct DiffCommand: ParsableCommand {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       print(String(decoding: try encoder.encode(report), as: UTF8.self))
     } else {
-      print(report.text(aName: Self.describe(script.config), bName: "\(Self.describe(b.config))  (--vs \(vs))"))
+      print(report.text(aName: script.config.summary, bName: "\(b.config.summary)  (--vs \(vs))"))
     }
     if problems > 0 { throw ExitCode(65) }
-  }
-
-  /// One line naming what a machine is.
-  static func describe(_ c: MachineConfig) -> String {
-    let k = c.kva
-    // The pre-5.2 allocator has no vmap nodes, whatever the setting says.
-    var parts = [
-      "\(k.policy.rawValue) allocator", "\(k.cpus) CPU(s)",
-      k.policy == .legacy ? "no vmap nodes" : "\(k.vmapNodes) vmap node(s)", "\(c.memory.pages >> 8) MiB",
-    ]
-    if c.memory.unmappedCache { parts.append("unmapped cache") }
-    if c.memory.memdesc { parts.append("memdesc") }
-    return parts.joined(separator: ", ")
   }
 }

@@ -177,7 +177,7 @@ struct RenderCommand: ParsableCommand {
   func renderCompare(_ script: Script, variant: MachineVariant, step: Int, width: Int, height: Int) throws {
     let name = source.file.map { ($0 as NSString).lastPathComponent } ?? "scenario \(source.scenario!)"
     var compare = CompareSession(
-      script: script, variant: variant, labels: (a: "\(name), \(DiffCommand.describe(script.config))", b: "\(variant)"))
+      script: script, variant: variant, labels: (a: "\(name), \(script.config.summary)", b: "\(variant)"))
     if let show { compare.focus = Self.panel(named: show)! }
     var state = UIState()
     state.step = step
