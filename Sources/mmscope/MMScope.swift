@@ -18,6 +18,8 @@ struct MMScope: ParsableCommand {
         mmscope stats --scenario fix_align_alloc_test --json
         mmscope dump --scenario teach-fits --at all-fits --what free-tree
         mmscope render --scenario teach-fits --at all-fits --size 120x40
+        mmscope --scenario modules-rwx --vs unmapped-cache=on   two machines
+        mmscope diff --scenario modules-rwx --vs unmapped-cache=on
       """,
     subcommands: [
       ViewCommand.self, ScenariosCommand.self, GenerateCommand.self, ImportCommand.self, CheckCommand.self,
