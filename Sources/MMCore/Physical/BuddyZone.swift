@@ -22,69 +22,98 @@ struct PageInfo: Sendable {
 /// Per-page metadata kept only for pages that start a free or allocated block: a zone of gigabytes
 /// holds entries for its blocks, not its pages, so machines of any size are cheap to build.
 ///
-/// The entries live in chunks of 256 pages, each a shared reference copied only when it is changed
-/// while another copy holds it. A timeline keeps hundreds of machine copies (checkpoints); with one
-/// table, the first change after each checkpoint copied every entry of the zone (hundreds of MB on a
-/// real trace), where now it copies the chunk it touches and the small table of chunk references.
+/// A timeline keeps hundreds of machine copies (checkpoints); with one table, the first change after
+/// each checkpoint copied every entry of the zone (hundreds of MB on a real trace). So the entries
+/// live in chunks of 256 pages, and the chunks in groups of 256 chunks (64 MiB of memory), each a
+/// shared reference copied only when it is changed while another copy holds it: a change copies one
+/// group's 256 references and one chunk's few entries, and the top array has one reference per 64 MiB.
+/// Reaching an entry is two array steps and one hash lookup.
 struct SparsePages: Sendable {
   static let chunkShift = 8
+  static let groupShift = 8
 
   final class Chunk: @unchecked Sendable {
-    // Only ever mutated while uniquely referenced (see `chunk(_:)`), so sharing it is safe.
+    // Only mutated while uniquely referenced (see `chunk(_:)`), so sharing it is safe.
     var entries: [Int: PageInfo]
     init(_ entries: [Int: PageInfo] = [:]) { self.entries = entries }
   }
 
-  private var chunks: [Int: Chunk] = [:]
+  final class Group: @unchecked Sendable {
+    // Only mutated while uniquely referenced, as above.
+    var chunks: [Chunk?]
+    init(_ chunks: [Chunk?] = Array(repeating: nil, count: 1 << SparsePages.groupShift)) { self.chunks = chunks }
+  }
+
+  private var groups: [Group?] = []
   /// How many entries there are (kept, since the chunks do not know each other).
   private(set) var count = 0
 
   @inline(__always)
+  private func existing(_ i: Int) -> Chunk? {
+    let c = i >> Self.chunkShift
+    let g = c >> Self.groupShift
+    guard g < groups.count, let group = groups[g] else { return nil }
+    return group.chunks[c & ((1 << Self.groupShift) - 1)]
+  }
+
+  @inline(__always)
   subscript(i: Int) -> PageInfo {
-    get { chunks[i >> Self.chunkShift]?.entries[i] ?? PageInfo() }
+    get { existing(i)?.entries[i] ?? PageInfo() }
     set {
-      let empty = newValue.state == .tail && newValue.prev < 0 && newValue.next < 0
-      let key = i >> Self.chunkShift
-      if empty {
-        guard chunks[key]?.entries[i] != nil else { return }
-        let c = chunk(key)
-        c.entries[i] = nil
+      if newValue.state == .tail && newValue.prev < 0 && newValue.next < 0 {
+        guard existing(i)?.entries[i] != nil else { return }
+        chunk(i).entries[i] = nil
         count -= 1
-        if c.entries.isEmpty { chunks[key] = nil }
-      } else {
-        let c = chunk(key)
-        if c.entries.updateValue(newValue, forKey: i) == nil { count += 1 }
+      } else if chunk(i).entries.updateValue(newValue, forKey: i) == nil {
+        count += 1
       }
     }
   }
 
-  /// The chunk at `key`, created if missing and copied first if another copy of the table shares it.
+  /// The chunk holding offset `i`, created if missing, its group and itself copied first if another
+  /// copy of the table shares them.
   @inline(__always)
-  private mutating func chunk(_ key: Int) -> Chunk {
-    if let c = chunks[key] {
-      if isKnownUniquelyReferenced(&chunks[key]!) { return c }
-      let copy = Chunk(c.entries)
-      chunks[key] = copy
-      return copy
+  private mutating func chunk(_ i: Int) -> Chunk {
+    let c = i >> Self.chunkShift
+    let g = c >> Self.groupShift
+    let k = c & ((1 << Self.groupShift) - 1)
+    if g >= groups.count { groups.append(contentsOf: repeatElement(nil, count: g + 1 - groups.count)) }
+    let group: Group
+    if groups[g] == nil {
+      group = Group()
+      groups[g] = group
+    } else if isKnownUniquelyReferenced(&groups[g]!) {
+      group = groups[g]!
+    } else {
+      group = Group(groups[g]!.chunks)
+      groups[g] = group
     }
-    let c = Chunk()
-    chunks[key] = c
-    return c
+    if group.chunks[k] == nil {
+      let fresh = Chunk()
+      group.chunks[k] = fresh
+      return fresh
+    }
+    if isKnownUniquelyReferenced(&group.chunks[k]!) { return group.chunks[k]! }
+    let copy = Chunk(group.chunks[k]!.entries)
+    group.chunks[k] = copy
+    return copy
   }
 
   /// Changes an entry that exists (a list neighbour).
   @inline(__always)
   mutating func update(_ i: Int, _ body: (inout PageInfo) -> Void) {
-    let c = chunk(i >> Self.chunkShift)
+    let c = chunk(i)
     if c.entries[i] == nil { count += 1 }
     body(&c.entries[i, default: PageInfo()])
   }
 
+  private var allChunks: [Chunk] { groups.flatMap { $0?.chunks.compactMap { $0 } ?? [] } }
+
   /// Offsets of all block heads, in no particular order.
-  var heads: [Int] { chunks.values.flatMap { $0.entries.keys } }
+  var heads: [Int] { allChunks.flatMap { $0.entries.keys } }
   /// Entries that head an allocated block.
   var allocatedBlocks: Int {
-    chunks.values.reduce(0) { n, c in n + c.entries.values.reduce(0) { $0 + ($1.state == .allocated ? 1 : 0) } }
+    allChunks.reduce(0) { n, c in n + c.entries.values.reduce(0) { $0 + ($1.state == .allocated ? 1 : 0) } }
   }
 }
 
