@@ -33,8 +33,9 @@ public enum CompareFocus: Sendable, Equatable {
 /// The compare view: the same step on two machines side by side, and a strip below setting the work
 /// each did against the other's. Each side is an ordinary frame drawn at half the width.
 public enum CompareFrame {
-  /// Rows the strip takes (with its border), by screen height.
-  static func stripHeight(_ height: Int) -> Int { height >= 30 ? 10 : 9 }
+  /// Rows the strip takes: its box (header, this step and the totals for each side, a sparkline each)
+  /// and the summary line on the screen's last row.
+  static func stripHeight(_ height: Int) -> Int { 10 }
 
   /// The size each half is drawn at (the left one; the right gets the odd column).
   public static func sideSize(width: Int, height: Int) -> (width: Int, height: Int) {

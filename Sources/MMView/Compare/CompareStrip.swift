@@ -29,9 +29,12 @@ enum CompareStrip {
     _ b: inout Buffer, _ r: Rect, run: ComparedRun, labels: (a: String, b: String), step: Int, _ theme: Theme
   ) {
     let differing = run.differenceCount
+    // The box ends a row above the strip: the screen's last row holds the summary line, because a
+    // terminal cannot draw its bottom-right cell (the box's corner) without scrolling.
+    let box = Rect(x: r.x, y: r.y, width: r.width, height: r.height - 1)
     b.border(
-      r, title: "b = a with \(labels.b)  ·  a: \(labels.a)", style: theme.border, titleStyle: theme.label.emboldened)
-    let inner = r.inset(1)
+      box, title: "b = a with \(labels.b)  ·  a: \(labels.a)", style: theme.border, titleStyle: theme.label.emboldened)
+    let inner = box.inset(1)
     let labelWidth = 8
     // Columns that fit, those where either side did something first; metadata always last.
     let fit = max(1, (inner.width - labelWidth) / 9)
@@ -85,14 +88,9 @@ enum CompareStrip {
       y += 1
     }
     let summary = differenceLine(run, step: step, differing: differing)
-    if y < inner.maxY {
-      b.put(inner.x, y, fitted(summary, width: inner.width), differing > 0 ? theme.changed : .plain, clip: inner)
-    } else {
-      // A short screen: the line goes on the strip's bottom edge.
-      b.put(
-        inner.x + 1, r.maxY - 1, " " + fitted(summary, width: inner.width - 3) + " ", theme.changed,
-        clip: Rect(x: r.x + 1, y: r.maxY - 1, width: r.width - 2, height: 1))
-    }
+    b.put(
+      r.x + 1, r.maxY - 1, fitted(summary, width: r.width - 2), differing > 0 ? theme.changed : .plain,
+      clip: Rect(x: r.x + 1, y: r.maxY - 1, width: r.width - 2, height: 1))
   }
 
   /// What this step did differently, or how many steps did.
